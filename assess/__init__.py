@@ -1,0 +1,1 @@
+"""assess: SME sustainability self-assessment and SDG-target mapping."""

@@ -1,0 +1,60 @@
+"""One Settings object, read from ASSESS_* environment variables.
+
+Every field is documented in docs/configuration.md (a test checks it).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Literal
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Secrets seen in examples and tutorials: refusing them keeps sessions unforgeable.
+KNOWN_WEAK_KEYS = {"", "secret", "changeme", "change-me", "dev", "development", "test", "password", "assess", "your-secret-key"}
+MIN_KEY_LENGTH = 32
+
+
+class ConfigError(Exception):
+    pass
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ASSESS_", extra="ignore")
+
+    data_dir: Path = PROJECT_ROOT / "data"
+    database_url: str | None = None
+    secret_key: SecretStr | None = None
+    default_locale: Literal["ja", "en"] = "ja"
+    questionnaire_dir: Path = PROJECT_ROOT / "questionnaires"
+    session_max_age: int = 8 * 3600
+
+    @property
+    def db_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'assess.db'}"
+
+    def resolved_secret_key(self) -> str:
+        """The given key, or one generated once and kept in the data folder."""
+        if self.secret_key is not None:
+            key = self.secret_key.get_secret_value()
+            if key.strip().lower() in KNOWN_WEAK_KEYS or len(key) < MIN_KEY_LENGTH:
+                raise ConfigError(
+                    f"ASSESS_SECRET_KEY is a known default or shorter than {MIN_KEY_LENGTH} characters; "
+                    "unset it to have one generated, or set a long random value"
+                )
+            return key
+        path = self.data_dir / "secret_key"
+        if path.exists():
+            return path.read_text().strip()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fp:
+            fp.write(key)
+        return key

@@ -1,0 +1,196 @@
+"""Conditions (`show_if`): parsing with checks, and evaluation against answers."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from assess.errors import did_you_mean, valid_list
+from assess.questionnaire.checker import Checker, kind_of
+from assess.questionnaire.model import AllOf, AnyOf, Comparison, Condition, Not, Question, Questionnaire
+from assess.questionnaire.reader import Path
+
+TESTS = ("equals", "in", "contains", "gte", "lte", "answered")
+COMBINATORS = ("all", "any", "not")
+NUMERIC_TYPES = ("number", "scale")
+
+
+def parse_condition(
+    ck: Checker,
+    path: Path,
+    raw: Any,
+    owner: str,
+    earlier: Mapping[str, Question],
+    order: Mapping[str, int],
+    refs: list[tuple[str, str, Path]],
+) -> Condition | None:
+    """Check and build a condition of question `owner`.
+
+    `earlier` holds the questions already built (those before `owner`),
+    `order` the position of every question id in the file; every reference
+    is also appended to `refs` for cycle detection.
+    """
+    if not isinstance(raw, dict):
+        ck.err("Q212", path, found=kind_of(raw))
+        return None
+    combinators = [k for k in COMBINATORS if k in raw]
+    if combinators and "question" not in raw:
+        ck.mapping(path, raw, {c: False for c in COMBINATORS})
+        if len(raw) != 1:
+            ck.err("Q212", path, found=f"{len(raw)} keys")
+            return None
+        key = combinators[0]
+        if key == "not":
+            inner = parse_condition(ck, path + ("not",), raw["not"], owner, earlier, order, refs)
+            return Not(inner) if inner is not None else None
+        items = ck.items(path + (key,), raw[key], key)
+        parts = [parse_condition(ck, path + (key, i), item, owner, earlier, order, refs) for i, item in enumerate(items)]
+        if not items or any(p is None for p in parts):
+            return None
+        return (AllOf if key == "all" else AnyOf)(tuple(parts))
+    if "question" not in raw:
+        ck.err("Q212", path, found="a mapping without 'question'")
+        return None
+    ck.mapping(path, raw, {"question": True, **{t: False for t in TESTS}})
+    tests = [t for t in TESTS if t in raw]
+    if len(tests) != 1:
+        ck.err("Q205", path, found=len(tests), valid=", ".join(TESTS))
+        return None
+    test, value = tests[0], raw[tests[0]]
+    name = raw["question"]
+    qpath = path + ("question",)
+    if not isinstance(name, str):
+        ck.err("Q302", qpath, field="question", expected="a question id", found=kind_of(name))
+        return None
+    refs.append((owner, name, qpath))
+    if name == owner:
+        ck.err("Q204", qpath, cycle=f"{owner} -> {owner}")
+        return None
+    if name not in order:
+        ck.err("Q202", qpath, name=name, suggestion=did_you_mean(name, [q for q in order if order[q] < order[owner]]))
+        return None
+    if name not in earlier:
+        ck.err("Q203", qpath, name=name)
+        return None
+    target = earlier[name]
+    if not _check_value(ck, path + (test,), test, value, target):
+        return None
+    if test == "in":
+        value = tuple(value)
+    return Comparison(question=name, test=test, value=value)
+
+
+def _allowed_values(q: Question) -> tuple | None:
+    if q.options or q.other:
+        return q.option_values
+    if q.type == "yes_no_na":
+        return ("yes", "no", "na")
+    if q.type == "scale":
+        return (1, 2, 3, 4, 5)
+    return None
+
+
+def _check_value(ck: Checker, path: Path, test: str, value: Any, target: Question) -> bool:
+    def wrong_type(hint: str) -> bool:
+        ck.err("Q207", path, test=test, name=target.id, qtype=target.type, fix_hint=hint)
+        return False
+
+    if test == "answered":
+        if not isinstance(value, bool):
+            ck.err("Q302", path, field="answered", expected="true or false", found=kind_of(value))
+            return False
+        return True
+    if test in ("gte", "lte"):
+        if target.type not in NUMERIC_TYPES:
+            return wrong_type("use gte/lte only on number and scale questions; use equals or in otherwise")
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            ck.err("Q302", path, field=test, expected="a number", found=kind_of(value))
+            return False
+        return True
+    if test == "contains" and target.type != "multiple_choice":
+        return wrong_type("use contains only on multiple_choice questions; use equals or in otherwise")
+    if test == "equals" and target.type == "multiple_choice":
+        return wrong_type("use contains on multiple_choice questions")
+    values = value if test == "in" else [value]
+    if test == "in" and (not isinstance(value, list) or not value):
+        ck.err("Q302", path, field="in", expected="a non-empty list of values", found=kind_of(value))
+        return False
+    allowed = _allowed_values(target)
+    ok = True
+    if allowed is not None:
+        for v in values:
+            if v not in allowed:
+                names = [str(a) for a in allowed]
+                ck.err("Q206", path, value=v, name=target.id, suggestion=did_you_mean(str(v), names), valid=valid_list(names))
+                ok = False
+    return ok
+
+
+def find_cycles(refs: list[tuple[str, str, Path]]) -> list[tuple[list[str], Path]]:
+    """Cycles among condition references, each with the path of one edge in it."""
+    graph: dict[str, list[tuple[str, Path]]] = {}
+    for owner, name, path in refs:
+        if owner != name:
+            graph.setdefault(owner, []).append((name, path))
+    cycles, seen_sets = [], set()
+    for start in graph:
+        stack = [(start, [start], None)]
+        while stack:
+            node, trail, first_path = stack.pop()
+            for nxt, path in graph.get(node, []):
+                if nxt == start:
+                    key = frozenset(trail)
+                    if key not in seen_sets:
+                        seen_sets.add(key)
+                        cycles.append((trail + [start], first_path or path))
+                elif nxt not in trail:
+                    stack.append((nxt, trail + [nxt], first_path or path))
+    return cycles
+
+
+# --- evaluation -------------------------------------------------------------
+
+
+def holds(condition: Condition, answers: Mapping[str, Any], visible: Mapping[str, bool]) -> bool:
+    if isinstance(condition, Comparison):
+        shown = visible.get(condition.question, True)
+        answer = answers.get(condition.question) if shown else None
+        answered = answer is not None and answer != [] and answer != ""
+        if condition.test == "answered":
+            return answered == condition.value
+        if not answered:
+            return False
+        if condition.test == "equals":
+            return answer == condition.value
+        if condition.test == "in":
+            return answer in condition.value
+        if condition.test == "contains":
+            return isinstance(answer, list) and condition.value in answer
+        if not isinstance(answer, (int, float)) or isinstance(answer, bool):
+            return False
+        return answer >= condition.value if condition.test == "gte" else answer <= condition.value
+    if isinstance(condition, AllOf):
+        return all(holds(c, answers, visible) for c in condition.conditions)
+    if isinstance(condition, AnyOf):
+        return any(holds(c, answers, visible) for c in condition.conditions)
+    return not holds(condition.condition, answers, visible)
+
+
+def visibility(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> dict[str, bool]:
+    """Which questions are shown, in one pass: conditions only look backwards."""
+    visible: dict[str, bool] = {}
+    for q in questionnaire.questions:
+        visible[q.id] = q.show_if is None or holds(q.show_if, answers, visible)
+    return visible
+
+
+def effective_answers(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Answers of visible questions only; stale answers of hidden ones are ignored."""
+    visible = visibility(questionnaire, answers)
+    out = {}
+    for q in questionnaire.questions:
+        if visible[q.id] and answers.get(q.id) is not None:
+            out[q.id] = answers[q.id]
+            other = f"{q.id}.other"
+            if other in answers:
+                out[other] = answers[other]
+    return out

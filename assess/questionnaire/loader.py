@@ -1,0 +1,48 @@
+"""Loading a definition file in three stages: read → validate → build.
+
+`load_text` collects every error of a file before giving up; only a file with
+no errors becomes an immutable `Questionnaire`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path as FsPath
+
+from assess.errors import DefinitionError, make_error
+from assess.questionnaire.model import Questionnaire
+from assess.questionnaire.reader import read_yaml
+from assess.questionnaire.validate import QuestionnaireValidator
+
+
+def content_hash(data: object) -> str:
+    """SHA-256 of the parsed content, so comments and layout do not count."""
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def load_text(text: str, file: str = "<string>") -> tuple[Questionnaire | None, list[DefinitionError]]:
+    doc, errors = read_yaml(text, file)
+    if doc is None:
+        return None, errors
+    validator = QuestionnaireValidator(doc)
+    parts = validator.run()
+    errors = errors + validator.errors
+    if parts is None or any(not e.warning for e in errors):
+        return None, errors
+    questionnaire = Questionnaire(content_hash=content_hash(doc.data), source=file, **parts)
+    expected = f"{questionnaire.id}-v{questionnaire.version}.yaml"
+    name = FsPath(file).name
+    if name.endswith((".yaml", ".yml")) and name != expected:
+        errors.append(make_error("W101", file, 1, "", expected=expected))
+    return questionnaire, errors
+
+
+def load_file(path: str | FsPath) -> tuple[Questionnaire | None, list[DefinitionError]]:
+    path = FsPath(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [make_error("Q100", str(path), 0, "", detail=f"cannot read the file: {exc}")]
+    return load_text(text, path.name if path.parent.name == "questionnaires" else str(path))

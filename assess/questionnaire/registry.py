@@ -1,0 +1,76 @@
+"""All loaded questionnaire versions, side by side, keyed by (id, version)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from assess.errors import DefinitionError, DefinitionFileError, make_error
+from assess.questionnaire.loader import load_file
+from assess.questionnaire.model import Questionnaire
+
+
+@dataclass
+class Registry:
+    versions: dict[tuple[str, int], Questionnaire] = field(default_factory=dict)
+    warnings: list[DefinitionError] = field(default_factory=list)
+
+    def get(self, qid: str, version: int) -> Questionnaire:
+        try:
+            return self.versions[(qid, version)]
+        except KeyError:
+            raise KeyError(f"questionnaire {qid} version {version} is not loaded") from None
+
+    def latest(self, qid: str) -> Questionnaire:
+        candidates = [q for q in self.versions.values() if q.id == qid]
+        if not candidates:
+            raise KeyError(f"questionnaire {qid} is not loaded")
+        return max(candidates, key=lambda q: q.version)
+
+    def all(self) -> list[Questionnaire]:
+        return sorted(self.versions.values(), key=lambda q: (q.id, q.version))
+
+
+def load_files(paths: Iterable[Path]) -> tuple[Registry, list[DefinitionError]]:
+    """Load every file; errors of all files are returned together."""
+    registry, errors = Registry(), []
+    for path in sorted(paths):
+        questionnaire, file_errors = load_file(path)
+        errors.extend(e for e in file_errors if not e.warning)
+        registry.warnings.extend(e for e in file_errors if e.warning)
+        if questionnaire is None:
+            continue
+        if questionnaire.key in registry.versions:
+            other = registry.versions[questionnaire.key].source
+            errors.append(make_error("Q502", questionnaire.source, 1, "version", qid=questionnaire.id, version=questionnaire.version, other=other))
+            continue
+        registry.versions[questionnaire.key] = questionnaire
+    return registry, errors
+
+
+def load_directory(directory: Path) -> Registry:
+    """Load all definitions of a folder, or raise with every error found."""
+    registry, errors = load_files(Path(directory).glob("*.yaml"))
+    if errors:
+        raise DefinitionFileError(errors)
+    return registry
+
+
+def check_published(registry: Registry, published: Mapping[tuple[str, int], str]) -> list[DefinitionError]:
+    """Versions whose content changed although responses already use them.
+
+    `published` maps (id, version) to the content hash stored with responses.
+    """
+    errors = []
+    for key, old_hash in published.items():
+        questionnaire = registry.versions.get(key)
+        if questionnaire is not None and questionnaire.content_hash != old_hash:
+            errors.append(
+                make_error(
+                    "Q501", questionnaire.source, 1, "version",
+                    qid=key[0], version=key[1], old=old_hash[:12], new=questionnaire.content_hash[:12],
+                    next_version=max(v for (i, v) in registry.versions if i == key[0]) + 1,
+                )
+            )
+    return errors

@@ -1,0 +1,1 @@
+"""Web layer: app factory, dependencies, routers, security and i18n glue."""

@@ -1,0 +1,1 @@
+"""SDG catalogue and practice-to-target mapping (never imports assess)."""

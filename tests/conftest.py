@@ -1,0 +1,67 @@
+"""Shared fixtures: settings on a fresh database, the app, an in-process client.
+
+Tests run on in-memory SQLite unless ASSESS_TEST_DATABASE_URL names a
+PostgreSQL server; then every test gets a database of its own there.
+"""
+
+import os
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from assess.config import Settings  # noqa: E402
+from client import Client  # noqa: E402
+from defs import VALID, definition  # noqa: E402
+
+TEST_DB = os.environ.get("ASSESS_TEST_DATABASE_URL", "")
+TEST_KEY = "k" * 48
+
+
+@pytest.fixture
+def database_url():
+    if not TEST_DB.startswith("postgresql"):
+        yield "sqlite://"
+        return
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(TEST_DB, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    base, _, _ = TEST_DB.rpartition("/")
+    yield f"{base}/{name}"
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def questionnaire_dir(tmp_path):
+    folder = tmp_path / "questionnaires"
+    folder.mkdir()
+    (folder / "t-v1.yaml").write_text(definition(VALID), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def settings(tmp_path, database_url, questionnaire_dir):
+    return Settings(data_dir=tmp_path / "data", database_url=database_url, secret_key=TEST_KEY, questionnaire_dir=questionnaire_dir)
+
+
+@pytest.fixture
+def app(settings):
+    from assess.web.app import create_app
+
+    application = create_app(settings)
+    yield application
+    application.state.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    c = Client(app)
+    yield c
+    c.close()

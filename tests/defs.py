@@ -1,0 +1,87 @@
+"""Tiny inline questionnaire definitions for tests."""
+
+from textwrap import dedent
+
+from assess.questionnaire import load_text
+
+# 13 lines; sections start on line 14.
+HEAD = """\
+id: t
+version: 1
+title: {ja: テスト, en: Test}
+description: {ja: 説明, en: Description}
+estimated_minutes: 5
+areas:
+  - id: env
+    label: {ja: 環境, en: Environment}
+maturity_levels:
+  - {id: starting, min: 0, label: {ja: 着手, en: Starting}}
+  - {id: developing, min: 40, label: {ja: 発展, en: Developing}}
+  - {id: leading, min: 80, label: {ja: 先導, en: Leading}}
+sections:
+"""
+HEAD_LINES = HEAD.count("\n")
+
+
+def definition(sections: str) -> str:
+    return HEAD + dedent(sections).strip("\n") + "\n"
+
+
+def load(sections: str, file: str = "t-v1.yaml"):
+    return load_text(definition(sections), file)
+
+
+def errors_of(sections: str) -> list:
+    questionnaire, errors = load(sections)
+    return [e for e in errors if not e.warning]
+
+
+def codes(sections: str) -> list[str]:
+    return [e.code for e in errors_of(sections)]
+
+
+def line_of(sections: str, needle: str) -> int:
+    """Line number (1-based) in the full definition of the first line containing needle."""
+    for number, line in enumerate(definition(sections).splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in definition")
+
+
+VALID = """
+- id: s1
+  title: {ja: 環境, en: Environment}
+  area: env
+  questions:
+    - id: energy
+      type: multiple_choice
+      required: true
+      label: {ja: 省エネ, en: Energy saving}
+      options:
+        - {value: led, label: {ja: LED, en: LED}, score: 1, practices: [energy_efficiency]}
+        - {value: solar, label: {ja: 太陽光, en: Solar}, score: 2, practices: [renewable_energy]}
+        - {value: none, label: {ja: 特にない, en: None of these}, exclusive: true}
+      other: true
+    - id: staff
+      type: number
+      label: {ja: 従業員数, en: Employees}
+      unit: {ja: 人, en: people}
+      min: 0
+      max: 1000
+      integer: true
+    - id: detail
+      type: long_text
+      label: {ja: 詳細, en: Details}
+      show_if: {not: {question: energy, contains: none}}
+    - id: recycle
+      type: yes_no_na
+      required: true
+      weight: 2
+      label: {ja: リサイクル, en: Recycling}
+      practices: [recycling]
+    - id: rating
+      type: scale
+      label: {ja: 評価, en: Rating}
+      scale: {min_label: {ja: 低い, en: Low}, max_label: {ja: 高い, en: High}}
+      show_if: {question: staff, gte: 10}
+"""

@@ -1,0 +1,76 @@
+"""Migrations, the model/migration match, and locked questionnaire versions."""
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect
+from sqlmodel import SQLModel, select
+
+import assess.models  # noqa: F401
+from assess import db
+from assess.errors import DefinitionFileError
+from assess.models import QuestionnaireVersion
+from assess.questionnaire.registry import load_directory
+from assess.services import register_versions
+
+
+@pytest.fixture
+def engine(database_url):
+    engine = db.make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+def test_upgrade_downgrade_upgrade(engine):
+    db.upgrade(engine)
+    assert "questionnaire_version" in inspect(engine).get_table_names()
+    db.downgrade(engine, "-1")
+    assert "questionnaire_version" not in inspect(engine).get_table_names()
+    db.upgrade(engine)
+    db.upgrade(engine)  # a second run changes nothing
+    assert "questionnaire_version" in inspect(engine).get_table_names()
+
+
+def test_models_match_migrations(engine):
+    db.upgrade(engine)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), SQLModel.metadata)
+    assert diff == [], f"models and migrations differ; add a migration: {diff}"
+
+
+def test_sqlite_file_uses_wal(tmp_path):
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'a.db'}")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+    engine.dispose()
+
+
+def test_versions_registered_and_locked_content_refused(engine, questionnaire_dir):
+    db.upgrade(engine)
+    registry = load_directory(questionnaire_dir)
+    register_versions(engine, registry)
+    register_versions(engine, registry)
+    with db.session(engine) as s:
+        rows = s.exec(select(QuestionnaireVersion)).all()
+        assert [(r.questionnaire_id, r.version, r.content_hash) for r in rows] == [("t", 1, registry.get("t", 1).content_hash)]
+        rows[0].locked = True  # a response now uses it
+        s.add(rows[0])
+        s.commit()
+    path = questionnaire_dir / "t-v1.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Details", "More details"), encoding="utf-8")
+    with pytest.raises(DefinitionFileError) as info:
+        register_versions(engine, load_directory(questionnaire_dir))
+    assert info.value.errors[0].code == "Q501"
+    assert "publish it as a new file with version 2" in str(info.value)
+
+
+def test_unlocked_version_may_still_change(engine, questionnaire_dir):
+    db.upgrade(engine)
+    register_versions(engine, load_directory(questionnaire_dir))
+    path = questionnaire_dir / "t-v1.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Details", "More details"), encoding="utf-8")
+    changed = load_directory(questionnaire_dir)
+    register_versions(engine, changed)
+    with db.session(engine) as s:
+        assert s.exec(select(QuestionnaireVersion)).one().content_hash == changed.get("t", 1).content_hash

@@ -1,0 +1,52 @@
+"""Every interface message exists in the catalogues and has Japanese text."""
+
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from assess.i18n import gettext, normalize_locale
+
+ROOT = Path(__file__).resolve().parent.parent
+METHODS = [("assess/**.py", "python"), ("templates/**.html", "jinja2")]
+OPTIONS = {"templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+
+
+def source_messages() -> set[str]:
+    found = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        str(ROOT), METHODS, keywords={"_": None, "N_": None, "gettext": None}, options_map=OPTIONS
+    ):
+        found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+def catalogue(locale: str):
+    with (ROOT / "assess" / "locale" / locale / "LC_MESSAGES" / "messages.po").open("rb") as fp:
+        return read_po(fp, locale=locale)
+
+
+def test_every_message_is_in_the_japanese_catalogue_with_a_translation():
+    ja = catalogue("ja")
+    translated = {m.id for m in ja if m.id and m.string and not m.fuzzy}
+    missing = sorted(source_messages() - translated)
+    assert not missing, f"run scripts/i18n.py update and translate: {missing}"
+
+
+def test_every_message_is_in_the_english_catalogue():
+    en = {m.id for m in catalogue("en") if m.id}
+    assert not sorted(source_messages() - en)
+
+
+def test_placeholders_survive_translation():
+    import re
+
+    for message in catalogue("ja"):
+        if message.id and message.string:
+            assert set(re.findall(r"{\w+}", message.id)) == set(re.findall(r"{\w+}", message.string)), message.id
+
+
+def test_gettext_and_locale_names():
+    assert gettext("ja", "Language") == "言語"
+    assert gettext("en", "Language") == "Language"
+    assert normalize_locale("en-GB") == "en" and normalize_locale("ja_JP") == "ja" and normalize_locale("de") == "ja"

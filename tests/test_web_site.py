@@ -1,0 +1,58 @@
+"""The app factory, the home page, languages, error pages and headers."""
+
+from assess.web.app import create_app
+from client import Client
+
+
+def test_home_lists_questionnaires_in_japanese_by_default(client):
+    page = client.get("/")
+    assert page.status_code == 200
+    assert '<html lang="ja">' in page.text
+    assert "テスト" in page.text and "約5分" in page.text
+
+
+def test_language_switch_is_remembered(client):
+    page = client.get("/?lang=en")
+    assert '<html lang="en">' in page.text and "Test" in page.text and "about 5 minutes" in page.text
+    assert client.cookies.get("lang") == "en"
+    assert '<html lang="en">' in client.get("/").text
+    client.get("/?lang=ja")
+    assert '<html lang="ja">' in client.get("/").text
+
+
+def test_unknown_language_falls_back(client):
+    assert '<html lang="ja">' in client.get("/?lang=fr").text
+
+
+def test_security_headers(client):
+    headers = client.get("/").headers
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert "unsafe-inline" not in headers["content-security-policy"]
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "same-origin"
+
+
+def test_not_found_page_in_both_languages(client):
+    page = client.get("/no/such/page")
+    assert page.status_code == 404 and "ページが見つかりません" in page.text
+    assert "Page not found" in client.get("/no/such/page?lang=en").text
+
+
+def test_server_error_shows_no_traceback(settings):
+    app = create_app(settings)
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    c = Client(app, raise_app_exceptions=False)  # the server logs and re-raises after answering
+    page = c.get("/boom?lang=en")
+    assert page.status_code == 500
+    assert "Something went wrong" in page.text
+    assert "secret internals" not in page.text and "Traceback" not in page.text
+    c.close()
+
+
+def test_healthz_and_static(client):
+    assert client.get("/healthz").text == "ok"
+    assert client.get("/static/css/site.css").status_code == 200
