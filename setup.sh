@@ -66,7 +66,7 @@ fi
 for po in assess/locale/*/LC_MESSAGES/messages.po; do
   mo="${po%.po}.mo"
   if [ ! -f "$mo" ] || [ "$po" -nt "$mo" ]; then
-    .venv/bin/pybabel compile -q -i "$po" -o "$mo"
+    .venv/bin/pybabel compile -i "$po" -o "$mo" >/dev/null 2>&1
   fi
 done
 

@@ -101,6 +101,7 @@ class Question:
     practice_min: int = 4
     role: str | None = None
     scored: bool = False  # true when the question counts in an area score
+    line: int = field(default=0, compare=False)  # where it is defined, for messages
 
     def option(self, value: str) -> Option | None:
         for option in self.options:

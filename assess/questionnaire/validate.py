@@ -196,7 +196,7 @@ class QuestionnaireValidator(Checker):
             fields["show_if"] = parse_condition(self, path + ("show_if",), raw["show_if"], qid, self.built, self.order, self.refs)
         if not (qid and label and qtype):
             return None
-        question = Question(id=qid, type=tname, label=label, section_id=section_id, scored=scored, **fields)
+        question = Question(id=qid, type=tname, label=label, section_id=section_id, scored=scored, line=self.doc.line(path), **fields)
         self.built.setdefault(qid, question)
         return question
 
