@@ -18,6 +18,16 @@ app.add_typer(db_app, name="db")
 app.add_typer(questionnaire_app, name="questionnaire")
 
 
+def _register_commands() -> None:
+    from assess.commands.sdg import score_command, sdg_app
+
+    app.add_typer(sdg_app, name="sdg")
+    app.command("score")(score_command)
+
+
+_register_commands()
+
+
 def fail(message: str, code: int = 1) -> None:
     typer.echo(message, err=True)
     raise typer.Exit(code)

@@ -85,3 +85,28 @@ VALID = """
       scale: {min_label: {ja: 低い, en: Low}, max_label: {ja: 高い, en: High}}
       show_if: {question: staff, gte: 10}
 """
+
+
+PRACTICES = """\
+weights: {direct: 1.0, indirect: 0.5}
+goal_levels: {some: 0.5, strong: 2.0}
+practices:
+  - id: energy_efficiency
+    label: {ja: 省エネ, en: Energy efficiency}
+    targets:
+      - {target: "7.3", strength: direct, rationale: {ja: 効率改善です。, en: It improves energy efficiency.}}
+    suggestion: {ja: LED照明から始めましょう。, en: Start with LED lighting.}
+  - id: renewable_energy
+    label: {ja: 再エネ, en: Renewable energy}
+    sse: [economic]
+    targets:
+      - {target: "7.2", strength: direct, rationale: {ja: 再エネの割合を高めます。, en: It raises the share of renewables.}}
+      - {target: "13.3", strength: indirect, rationale: {ja: 気候変動への意識を高めます。, en: It builds climate awareness.}}
+    suggestion: {ja: 太陽光パネルを検討しましょう。, en: Consider solar panels.}
+  - id: recycling
+    label: {ja: リサイクル, en: Recycling}
+    sse: [social]
+    targets:
+      - {target: "12.5", strength: direct, rationale: {ja: 廃棄物を減らします。, en: It reduces waste.}}
+    suggestion: {ja: 分別から始めましょう。, en: Start by sorting waste.}
+"""

@@ -178,8 +178,8 @@ def holds(condition: Condition, answers: Mapping[str, Any], visible: Mapping[str
 def visibility(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> dict[str, bool]:
     """Which questions are shown, in one pass: conditions only look backwards."""
     visible: dict[str, bool] = {}
-    for q in questionnaire.questions:
-        visible[q.id] = q.show_if is None or holds(q.show_if, answers, visible)
+    for qid, condition in questionnaire.conditions:
+        visible[qid] = condition is None or holds(condition, answers, visible)
     return visible
 
 

@@ -161,6 +161,11 @@ class Questionnaire:
         return tuple(q for s in self.sections for q in s.questions)
 
     @cached_property
+    def conditions(self) -> tuple[tuple[str, Condition | None], ...]:
+        """(question id, show_if) in order: what visibility needs, nothing more."""
+        return tuple((q.id, q.show_if) for q in self.questions)
+
+    @cached_property
     def question_index(self) -> dict[str, Question]:
         return {q.id: q for q in self.questions}
 
