@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     default_locale: Literal["ja", "en"] = "ja"
     questionnaire_dir: Path = PROJECT_ROOT / "questionnaires"
+    practices_file: Path = PROJECT_ROOT / "sdg_map" / "practices.yaml"
     session_max_age: int = 8 * 3600
 
     @property

@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from assess.config import Settings  # noqa: E402
 from client import Client  # noqa: E402
-from defs import VALID, definition  # noqa: E402
+from defs import PRACTICES, VALID, definition  # noqa: E402
 
 TEST_DB = os.environ.get("ASSESS_TEST_DATABASE_URL", "")
 TEST_KEY = "k" * 48
@@ -47,8 +47,18 @@ def questionnaire_dir(tmp_path):
 
 
 @pytest.fixture
-def settings(tmp_path, database_url, questionnaire_dir):
-    return Settings(data_dir=tmp_path / "data", database_url=database_url, secret_key=TEST_KEY, questionnaire_dir=questionnaire_dir)
+def practices_file(tmp_path):
+    path = tmp_path / "practices.yaml"
+    path.write_text(PRACTICES, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def settings(tmp_path, database_url, questionnaire_dir, practices_file):
+    return Settings(
+        data_dir=tmp_path / "data", database_url=database_url, secret_key=TEST_KEY,
+        questionnaire_dir=questionnaire_dir, practices_file=practices_file,
+    )
 
 
 @pytest.fixture

@@ -56,3 +56,24 @@ def test_server_error_shows_no_traceback(settings):
 def test_healthz_and_static(client):
     assert client.get("/healthz").text == "ok"
     assert client.get("/static/css/site.css").status_code == 200
+
+
+def test_about_page_shows_the_sdg_attribution(client):
+    page = client.get("/about?lang=en")
+    assert page.status_code == 200
+    assert "open-sdg/sdg-translations" in page.text and "外務省" in page.text
+    assert "3 practices" not in page.text and "Links to SDG targets" in page.text
+    assert "<strong>English</strong>" in page.text
+    ja = client.get("/about?lang=ja")
+    assert "SDGsのゴールとターゲットの出典" in ja.text
+
+
+def test_broken_practice_file_stops_start_up(settings, practices_file):
+    import pytest
+
+    from assess.errors import DefinitionFileError
+
+    practices_file.write_text(practices_file.read_text(encoding="utf-8").replace('"7.3"', '"7.33"'), encoding="utf-8")
+    with pytest.raises(DefinitionFileError) as info:
+        create_app(settings)
+    assert info.value.errors[0].code == "P101"

@@ -18,7 +18,7 @@ def load_all(settings: Settings):
     from assess.questionnaire.registry import load_directory
 
     registry = load_directory(settings.questionnaire_dir)
-    return registry, load_checked(registry.all())
+    return registry, load_checked(registry.all(), settings.practices_file)
 
 
 def _load_or_exit():
@@ -35,9 +35,8 @@ def check(path: Path = typer.Argument(None, help="Practice file (default: sdg_ma
     """Check the practice catalogue against the SDG catalogue and the questionnaires."""
     from assess.practices import cross_check, load_practices
     from assess.questionnaire.registry import load_directory
-    from sdg_map import PRACTICES_PATH
 
-    catalogue, errors = load_practices(path or PRACTICES_PATH)
+    catalogue, errors = load_practices(path or Settings().practices_file)
     if catalogue is not None:
         errors = errors + cross_check(catalogue, load_directory(Settings().questionnaire_dir).all())
     for error in errors:

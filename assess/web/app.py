@@ -11,6 +11,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assess import db
 from assess.config import Settings
+from assess.practices import load_checked
 from assess.questionnaire.registry import Registry, load_directory
 from assess.services import register_versions
 from assess.web.middleware import LocaleAndHeaders
@@ -30,6 +31,7 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
     db.upgrade(app.state.engine)
     app.state.registry = registry if registry is not None else load_directory(settings.questionnaire_dir)
     register_versions(app.state.engine, app.state.registry)
+    app.state.practices = load_checked(app.state.registry.all(), settings.practices_file)
     app.state.templates = make_environment()
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(site.router)

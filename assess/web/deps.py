@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from assess.config import Settings
 from assess.db import session
+from assess.practices import PracticeCatalogue
 from assess.questionnaire.registry import Registry
 
 
@@ -25,6 +26,10 @@ def get_registry(request: Request) -> Registry:
     return request.app.state.registry
 
 
+def get_practices(request: Request) -> PracticeCatalogue:
+    return request.app.state.practices
+
+
 def get_locale(request: Request) -> str:
     return request.state.locale
 
@@ -33,3 +38,4 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 DbDep = Annotated[Session, Depends(get_db)]
 RegistryDep = Annotated[Registry, Depends(get_registry)]
 LocaleDep = Annotated[str, Depends(get_locale)]
+PracticesDep = Annotated[PracticeCatalogue, Depends(get_practices)]

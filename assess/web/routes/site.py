@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse
+from markupsafe import Markup, escape
 
-from assess.web.deps import LocaleDep, RegistryDep
+from assess.web.deps import LocaleDep, PracticesDep, RegistryDep
 from assess.web.templating import render
+from sdg_map import sources_text
 
 router = APIRouter()
 
@@ -32,3 +37,40 @@ def home(request: Request, registry: RegistryDep, locale: LocaleDep):
         for q in registry.all()
     ]
     return render(request, "site/home.html", {"questionnaires": questionnaires})
+
+
+@router.get("/about")
+def about(request: Request, registry: RegistryDep, practices: PracticesDep):
+    links = [link for p in practices.practices.values() for link in p.links]
+    stats = {
+        "practices": len(practices.practices),
+        "links": len(links),
+        "targets": len({l.target for l in links}),
+        "goals": len({l.goal for l in links}),
+        "questionnaires": len(registry.all()),
+    }
+    return render(request, "site/about.html", {"stats": stats, "sources": sources_html()})
+
+
+@lru_cache(maxsize=1)
+def sources_html() -> Markup:
+    """SOURCES.md as HTML: escaped first, then bold, links and list items."""
+    out, items = [], []
+    for line in sources_text().splitlines():
+        html = str(escape(line))
+        html = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", html)
+        html = re.sub(r"\[([^\]]+)\]\((https?://[^)\s]+)\)", r'<a href="\2" rel="noopener">\1</a>', html)
+        html = re.sub(r"`([^`]+)`", r"<code>\1</code>", html)
+        if html.startswith("- "):
+            items.append(f"<li>{html[2:]}</li>")
+            continue
+        if items:
+            out.append("<ul>" + "".join(items) + "</ul>")
+            items = []
+        if html.startswith("# "):
+            continue  # the page gives its own heading
+        if html.strip():
+            out.append(f"<p>{html}</p>")
+    if items:
+        out.append("<ul>" + "".join(items) + "</ul>")
+    return Markup("\n".join(out))
