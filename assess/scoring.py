@@ -13,7 +13,7 @@ so the per-question contributions add up to the score exactly.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from dataclasses import asdict, dataclass, field, is_dataclass
 from fractions import Fraction
 from math import lcm
 from typing import Any, Mapping, NamedTuple
@@ -110,8 +110,7 @@ class SseFeature(NamedTuple):
     evidence: tuple[Evidence, ...]
 
 
-@dataclass(frozen=True)
-class ScoreResult:
+class ScoreResult(NamedTuple):
     questionnaire: str
     version: int
     content_hash: str
@@ -143,7 +142,7 @@ class ScoreResult:
         return [(e, strength[e.practice]) for e in self.evidence if e.practice in strength]
 
     def to_dict(self) -> dict:
-        data = {f.name: _plain(getattr(self, f.name)) for f in fields(self) if f.name != "explanation"}
+        data = {name: _plain(getattr(self, name)) for name in self._fields if name != "explanation"}
         data["explanation"] = [
             {
                 "question": e.question, "area": e.area, "status": e.status, "answer": e.answer,
@@ -194,6 +193,7 @@ class Plan:
     unit: int  # common denominator of all points
     views: dict = field(default_factory=dict)  # per practice catalogue, see sdg_profile
     fast: list[tuple] = field(default_factory=list)  # (id, area, scored, yes/no, plan) per question
+    levels: tuple[tuple[float, str], ...] = ()  # (lowest score, level id), ascending
 
 
 def _frac(value: float) -> Fraction:
@@ -243,7 +243,8 @@ def _build_plan(questionnaire: Questionnaire) -> Plan:
                 qp.practice_best[pid] = max(qp.practice_best.get(pid, 0), qp.points.get(value, 0))
         plans.append(qp)
     fast = [(qp.question.id, qp.area, qp.question.scored, qp.question.type == "yes_no_na", qp) for qp in plans]
-    return Plan(questionnaire, plans, tuple(a.id for a in questionnaire.areas), unit, fast=fast)
+    levels = tuple((level.min, level.id) for level in questionnaire.maturity_levels)
+    return Plan(questionnaire, plans, tuple(a.id for a in questionnaire.areas), unit, fast=fast, levels=levels)
 
 
 _PLANS: dict[tuple[str, int, str], Plan] = {}
@@ -324,11 +325,11 @@ def score(questionnaire: Questionnaire, answers: Mapping[str, Any], practices: P
         rows.append(_new(QuestionExplanation, (qid, area, status, answer, earned, possible, unit, chosen, found)))
     total_earned, total_possible = sum(earned_by_area.values()), sum(possible_by_area.values())
     areas = tuple(
-        _area_score(questionnaire, a, earned_by_area[a], possible_by_area[a], unit, tuple(unanswered_by_area[a]))
+        _area_score(plan, a, earned_by_area[a], possible_by_area[a], unit, tuple(unanswered_by_area[a]))
         for a in plan.area_ids
     )
     unanswered = tuple(q for a in plan.area_ids for q in unanswered_by_area[a])
-    overall = _area_score(questionnaire, "overall", total_earned, total_possible, unit, unanswered)
+    overall = _area_score(plan, "overall", total_earned, total_possible, unit, unanswered)
     explanation = tuple(rows)
     targets, goals = sdg_profile(evidence, practices)
     return ScoreResult(
@@ -340,11 +341,15 @@ def score(questionnaire: Questionnaire, answers: Mapping[str, Any], practices: P
     )
 
 
-def _area_score(questionnaire: Questionnaire, area: str, earned: int, possible: int, unit: int, unanswered: tuple[str, ...]) -> AreaScore:
+def _area_score(plan: Plan, area: str, earned: int, possible: int, unit: int, unanswered: tuple[str, ...]) -> AreaScore:
     if not possible:
-        return AreaScore(area, None, earned, possible, unit, None, unanswered)
-    value = Fraction(100 * earned, possible)
-    return AreaScore(area, value, earned, possible, unit, questionnaire.level_for(100 * earned / possible).id, unanswered)
+        return _new(AreaScore, (area, None, earned, possible, unit, None, unanswered))
+    percent = 100 * earned / possible
+    level = plan.levels[0][1]
+    for low, level_id in plan.levels:
+        if percent >= low:
+            level = level_id
+    return _new(AreaScore, (area, Fraction(100 * earned, possible), earned, possible, unit, level, unanswered))
 
 
 def apportion(parts: list[Fraction], decimals: int = 1) -> list[float]:

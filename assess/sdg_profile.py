@@ -46,17 +46,23 @@ def sdg_profile(evidence: list["Evidence"], practices: PracticeCatalogue) -> tup
     order = _target_order()
     new = tuple.__new__  # skips a Python-level __new__ per named tuple
     ranked = sorted([(-value, order[code], code) for code, value in contribution.items()])
-    targets = tuple([new(TargetContribution, (code, goal_of[code], contribution[code], tuple(sources[code]))) for _, _, code in ranked])
-    aggregate = {n: 0.0 for n in range(1, 18)}
-    members: dict[int, list[str]] = {n: [] for n in range(1, 18)}
-    for t in targets:
-        aggregate[t.goal] += t.contribution
-        members[t.goal].append(t.code)
+    targets = tuple([new(TargetContribution, (code, goal_of[code], -value, tuple(sources[code]))) for value, _, code in ranked])
+    aggregate = dict.fromkeys(range(1, 18), 0.0)
+    members: dict[int, list[str]] = {}
+    for value, _, code in ranked:
+        goal = goal_of[code]
+        aggregate[goal] -= value
+        if goal in members:
+            members[goal].append(code)
+        else:
+            members[goal] = [code]
     some, strong = practices.some, practices.strong
-    goals = tuple([
-        new(GoalResult, (n, v, "strong" if v >= strong else ("some" if v >= some else "none"), tuple(members[n])))
-        for n, v in sorted(aggregate.items(), key=lambda item: (-item[1], item[0]))
-    ])
+    goals = []
+    for negative, n in sorted([(-v, n) for n, v in aggregate.items()]):
+        v = -negative
+        level = "strong" if v >= strong else ("some" if v >= some else "none")
+        goals.append(new(GoalResult, (n, v, level, tuple(members[n]) if n in members else ())))
+    goals = tuple(goals)
     return targets, goals
 
 
@@ -86,33 +92,29 @@ def opportunities(
     view = _catalogue_view(plan, practices)
     weight_of = view["sdg_weight"]
     gains: dict[str, list] = {}  # practice -> [points gain in units, question ids]
-    for qid, scored, multiple, cap, candidates in view["questions"]:
-        if not visible[qid]:
+    # Walk only the practices not shown yet: usually a minority of them.
+    for pid, places in view["places"].items():
+        if pid in shown:
             continue
-        answer = answers.get(qid)
-        if answer == "na":
-            continue
-        current = earned[qid]
-        base = chosen_points.get(qid) if multiple else None
-        for pid, best in candidates:
-            if pid in shown:
+        best_gain, questions = 0, []
+        for qid, scored, multiple, cap, best in places:
+            if not visible[qid]:
+                continue
+            answer = answers.get(qid)
+            if answer == "na":
+                continue
+            questions.append(qid)
+            if not scored:
                 continue
             # An answer showing a practice not shown yet can only add its own points:
             # alongside the current choices (multiple choice) or instead of them.
-            if not scored:
-                gain = 0
-            elif base is not None:
-                gain = max(0, min(base + best, cap) - current)
-            else:
-                gain = max(0, best - current)
-            entry = gains.get(pid)
-            if entry is None:
-                gains[pid] = [gain, [qid]]
-            else:
-                if gain > entry[0]:
-                    entry[0] = gain
-                if qid not in entry[1]:
-                    entry[1].append(qid)
+            current = earned[qid]
+            base = chosen_points.get(qid) if multiple else None
+            gain = min(base + best, cap) - current if base is not None else best - current
+            if gain > best_gain:
+                best_gain = gain
+        if questions:
+            gains[pid] = [best_gain, questions]
     out = []
     for pid, (gain, questions) in gains.items():
         points = 100 * gain / total_possible if total_possible else 0.0
@@ -132,15 +134,22 @@ def _catalogue_view(plan: "Plan", practices: PracticeCatalogue) -> dict:
             "catalogue": practices,
             "sdg_weight": {pid: sum(link.weight for link in p.links) for pid, p in practices.practices.items()},
             "targets": {pid: tuple(link.target for link in p.links) for pid, p in practices.practices.items()},
-            "questions": [
-                (qp.question.id, qp.question.scored, qp.question.type == "multiple_choice", qp.cap,
-                 tuple((pid, best) for pid, best in qp.practice_best.items() if pid in practices.practices))
-                for qp in plan.questions if qp.practice_best
-            ],
+            "places": _places(plan, practices),
             "sse_of": {p: practices[p].sse for p in reachable if practices[p].sse},
             "sse": {f: (frozenset(ids), tuple(sorted(ids))) for f in SSE_FEATURES for ids in [[p for p in reachable if f in practices[p].sse]]},
         }
     return view
+
+
+def _places(plan: "Plan", practices: PracticeCatalogue) -> dict[str, list[tuple]]:
+    """practice -> (question, scored, multiple choice, cap, best units) where it can be shown."""
+    places: dict[str, list[tuple]] = {}
+    for qp in plan.questions:
+        q = qp.question
+        for pid, best in qp.practice_best.items():
+            if pid in practices.practices:
+                places.setdefault(pid, []).append((q.id, q.scored, q.type == "multiple_choice", qp.cap, best))
+    return places
 
 
 def sse_lens(plan: "Plan", evidence: list["Evidence"], practices: PracticeCatalogue) -> tuple["SseFeature", ...]:
