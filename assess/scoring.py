@@ -32,6 +32,11 @@ HUNDRED = Fraction(100)
 # --- the result: plain values ---------------------------------------------------
 
 
+def _points(units_field: str) -> property:
+    """Points as an exact fraction from integer units (score = units / unit)."""
+    return property(lambda self: Fraction(getattr(self, units_field), self.unit))
+
+
 class AreaScore(NamedTuple):
     area: str  # area id, or "overall"
     score: Fraction | None  # 0–100; None when nothing in the area applies
@@ -41,13 +46,8 @@ class AreaScore(NamedTuple):
     level: str | None  # maturity level id
     unanswered: tuple[str, ...] = ()
 
-    @property
-    def earned(self) -> Fraction:
-        return Fraction(self.earned_units, self.unit)
-
-    @property
-    def possible(self) -> Fraction:
-        return Fraction(self.possible_units, self.unit)
+    earned = _points("earned_units")
+    possible = _points("possible_units")
 
 
 class QuestionExplanation(NamedTuple):
@@ -64,13 +64,8 @@ class QuestionExplanation(NamedTuple):
     chosen: tuple[str, ...] = ()  # option values behind the points
     practices: tuple[str, ...] = ()  # practices the answer evidences
 
-    @property
-    def earned(self) -> Fraction:
-        return Fraction(self.earned_units, self.unit)
-
-    @property
-    def possible(self) -> Fraction:
-        return Fraction(self.possible_units, self.unit)
+    earned = _points("earned_units")
+    possible = _points("possible_units")
 
 
 class Evidence(NamedTuple):
