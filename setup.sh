@@ -72,6 +72,7 @@ done
 
 if [ "$MODE" = serve ]; then
   .venv/bin/assess db upgrade >/dev/null
+  .venv/bin/assess demo
   say "serving on http://127.0.0.1:8000 (Ctrl+C to stop)"
   exec .venv/bin/assess serve --host 127.0.0.1 --port 8000
 fi

@@ -19,10 +19,14 @@ app.add_typer(questionnaire_app, name="questionnaire")
 
 
 def _register_commands() -> None:
+    from assess.commands.rounds import demo, invite, round_app
     from assess.commands.sdg import score_command, sdg_app
 
     app.add_typer(sdg_app, name="sdg")
+    app.add_typer(round_app, name="round")
     app.command("score")(score_command)
+    app.command("invite")(invite)
+    app.command("demo")(demo)
 
 
 _register_commands()

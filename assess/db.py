@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
@@ -60,3 +64,38 @@ def downgrade(engine: Engine, revision: str) -> None:
 
 def session(engine: Engine) -> Session:
     return Session(engine, expire_on_commit=False)
+
+
+_WRITE_LOCKS: dict[str, threading.Lock] = {}
+
+
+def _write_lock(engine: Engine):
+    # SQLite has one writer at a time: queueing writers of this process on a
+    # lock is fairer and much faster than letting them spin on the busy timeout.
+    if engine.dialect.name != "sqlite":
+        return nullcontext()
+    return _WRITE_LOCKS.setdefault(str(engine.url), threading.Lock())
+
+
+@contextmanager
+def write_transaction(db: Session):
+    """One short write transaction: committed at the end, rolled back on error."""
+    with _write_lock(db.get_bind()):
+        try:
+            yield db
+            db.commit()
+        except BaseException:
+            db.rollback()
+            raise
+
+
+def retry_locked(operation, attempts: int = 5, pause: float = 0.05):
+    """Run `operation()`, retrying when SQLite reports "database is locked"
+    (another process held the write lock past the busy timeout)."""
+    for attempt in range(attempts):
+        try:
+            return operation()
+        except OperationalError as exc:
+            if "locked" not in str(exc).lower() or attempt == attempts - 1:
+                raise
+            time.sleep(pause * (2**attempt))

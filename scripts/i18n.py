@@ -22,7 +22,7 @@ def update() -> None:
 def missing() -> int:
     with (LOCALE / "ja" / "LC_MESSAGES" / "messages.po").open("rb") as fp:
         catalog = read_po(fp)
-    gaps = [m.id for m in catalog if m.id and (not m.string or m.fuzzy)]
+    gaps = [m.id for m in catalog if m.id and (m.fuzzy or not m.string or (isinstance(m.string, tuple) and not all(m.string)))]
     for gap in gaps:
         print(gap)
     return 1 if gaps else 0

@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from assess.config import Settings  # noqa: E402
 from client import Client  # noqa: E402
-from defs import PRACTICES, VALID, definition  # noqa: E402
+from defs import PRACTICES, SURVEY, definition  # noqa: E402
 
 TEST_DB = os.environ.get("ASSESS_TEST_DATABASE_URL", "")
 TEST_KEY = "k" * 48
@@ -42,7 +42,7 @@ def database_url():
 def questionnaire_dir(tmp_path):
     folder = tmp_path / "questionnaires"
     folder.mkdir()
-    (folder / "t-v1.yaml").write_text(definition(VALID), encoding="utf-8")
+    (folder / "t-v1.yaml").write_text(definition(SURVEY), encoding="utf-8")
     return folder
 
 

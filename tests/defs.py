@@ -110,3 +110,25 @@ practices:
       - {target: "12.5", strength: direct, rationale: {ja: 廃棄物を減らします。, en: It reduces waste.}}
     suggestion: {ja: 分別から始めましょう。, en: Start by sorting waste.}
 """
+
+
+# Three pages: a profile, the scored VALID section, and a narrative.
+SURVEY = """
+- id: profile
+  title: {ja: 会社概要, en: Company profile}
+  questions:
+    - {id: company_name, type: short_text, required: true, role: company.name, label: {ja: 会社名, en: Company name}}
+    - id: prefecture
+      type: dropdown
+      role: company.prefecture
+      label: {ja: 都道府県, en: Prefecture}
+      options:
+        - {value: saga, label: {ja: 佐賀県, en: Saga}}
+        - {value: tokyo, label: {ja: 東京都, en: Tokyo}}
+""" + VALID.replace("- id: s1\n  title: {ja: 環境, en: Environment}", "- id: env\n  title: {ja: 環境, en: Environment}") + """
+- id: narrative
+  title: {ja: 事例, en: Your story}
+  questions:
+    - {id: motto, type: short_text, role: narrative.motto, label: {ja: モットー, en: Motto}}
+    - {id: story, type: long_text, role: narrative.story, label: {ja: 地域とのつながり, en: Ties with the community}}
+"""

@@ -139,7 +139,7 @@ class MaturityLevel:
     description: Text | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity: one loaded instance per version, cheap to hash
 class Questionnaire:
     id: str
     version: int

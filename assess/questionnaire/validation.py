@@ -43,11 +43,20 @@ def message(issue: Issue, locale: str) -> str:
 class PageResult:
     values: dict[str, Any] = field(default_factory=dict)  # answer key -> value; None clears it
     errors: dict[str, str] = field(default_factory=dict)  # question id -> message
+    codes: dict[str, str] = field(default_factory=dict)  # question id -> message key, e.g. "required"
     raw: dict[str, list[str]] = field(default_factory=dict)  # what was posted, to show again
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def blocking(self, leaving: bool) -> dict[str, str]:
+        """Errors that must be shown now. Leaving the page ("back", "save for
+        later") is not blocked by unanswered required questions, only by
+        entries that could not be saved."""
+        if not leaving:
+            return self.errors
+        return {qid: text for qid, text in self.errors.items() if self.codes.get(qid) != "required"}
 
 
 def _as_lists(form: Mapping[str, Any]) -> dict[str, list[str]]:
@@ -96,10 +105,12 @@ def validate_page(
             result.values.pop(q.id, None)
             result.values.pop(other_key(q.id), None)
             continue
-        if q.id in issues:
-            result.errors[q.id] = message(issues[q.id], locale)
-        elif q.required and result.values.get(q.id) is None:
-            result.errors[q.id] = message(Issue("required"), locale)
+        issue = issues.get(q.id)
+        if issue is None and q.required and result.values.get(q.id) is None:
+            issue = Issue("required")
+        if issue is not None:
+            result.errors[q.id] = message(issue, locale)
+            result.codes[q.id] = issue.code
     return result
 
 

@@ -15,7 +15,7 @@ from assess.practices import load_checked
 from assess.questionnaire.registry import Registry, load_directory
 from assess.services import register_versions
 from assess.web.middleware import LocaleAndHeaders
-from assess.web.routes import site
+from assess.web.routes import results, site, survey
 from assess.web.templating import make_environment, render
 
 STATIC_DIR = __import__("pathlib").Path(__file__).resolve().parent.parent / "static"
@@ -35,6 +35,8 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
     app.state.templates = make_environment()
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(site.router)
+    app.include_router(survey.router)
+    app.include_router(results.router)
     _install_error_pages(app)
     app.add_middleware(LocaleAndHeaders, default_locale=settings.default_locale)
     return app

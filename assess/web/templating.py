@@ -10,6 +10,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from assess.config import PROJECT_ROOT
 from assess.i18n import LOCALES, translations
+from assess.web.security import csrf_token, set_csrf_cookie
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
 
@@ -43,8 +44,10 @@ def i18n_context(locale: str) -> dict:
 def render(request: Request, name: str, context: dict, status_code: int = 200) -> HTMLResponse:
     env: Environment = request.app.state.templates
     locale = getattr(request.state, "locale", "ja")
-    html = env.get_template(name).render({**i18n_context(locale), "request": request, **context})
+    base = {**i18n_context(locale), "request": request, "csrf_token": lambda: csrf_token(request)}
+    html = env.get_template(name).render({**base, **context})
     response = HTMLResponse(html, status_code=status_code)
+    set_csrf_cookie(request, response)
     if getattr(request.state, "set_locale_cookie", False):
         response.set_cookie("lang", locale, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
     return response

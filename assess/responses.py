@@ -1,0 +1,209 @@
+"""Responses in the database: start, save page by page, resume, submit.
+
+Web-independent, so the command line, the demo and benchmarks use the same
+rules as the survey pages. Every save is one short transaction guarded by
+optimistic locking on `Response.revision`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from sqlalchemy import update
+from sqlmodel import Session, delete, select
+
+from assess.db import write_transaction
+from assess.models import Answer, Company, Invitation, QuestionnaireVersion, Response, ResponseScore, Round, utcnow
+from assess.practices import PracticeCatalogue
+from assess.questionnaire.model import Questionnaire
+from assess.questionnaire.validation import missing_required
+from assess.scoring import ScoreResult, score
+
+TOKEN_BYTES = 24  # 192 bits: unguessable resume and invitation links
+EDITABLE = ("draft", "returned")
+COMPANY_FIELDS = {
+    "company.name": "name", "company.prefecture": "prefecture", "company.municipality": "municipality",
+    "company.industry": "industry", "company.employees": "employees", "company.founded": "founded",
+    "company.legal_form": "legal_form",
+}
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class Conflict(Exception):
+    """The response changed since the page was loaded (another tab or window)."""
+
+
+class Locked(Exception):
+    """The response was submitted and can no longer be changed."""
+
+
+def find_round(db: Session, slug: str) -> Round | None:
+    return db.exec(select(Round).where(Round.slug == slug)).first()
+
+
+def find_response(db: Session, token: str) -> Response | None:
+    if not token or len(token) > 100:
+        return None
+    return db.exec(select(Response).where(Response.token_hash == hash_token(token))).first()
+
+
+def load_answers(db: Session, response_id: int) -> dict[str, Any]:
+    rows = db.exec(select(Answer.question_id, Answer.value).where(Answer.response_id == response_id))
+    return {qid: value for qid, value in rows}
+
+
+def start_response(db: Session, round_: Round, questionnaire: Questionnaire, locale: str,
+                   company_id: int | None = None, token: str | None = None) -> tuple[Response, str]:
+    """A new draft and its private resume token (only the token's hash is stored)."""
+    token = token or new_token()
+    with write_transaction(db):
+        response = Response(
+            round_id=round_.id, company_id=company_id, questionnaire_id=questionnaire.id,
+            questionnaire_version=questionnaire.version, content_hash=questionnaire.content_hash,
+            locale=locale, token_hash=hash_token(token),
+        )
+        db.add(response)
+        # From now on this version's content may not change (see Q501).
+        db.exec(update(QuestionnaireVersion)
+                .where(QuestionnaireVersion.questionnaire_id == questionnaire.id, QuestionnaireVersion.version == questionnaire.version)
+                .values(locked=True))
+    db.refresh(response)
+    return response, token
+
+
+def create_invitation(db: Session, round_: Round, company: Company) -> str:
+    token = new_token()
+    with write_transaction(db):
+        db.add(Invitation(round_id=round_.id, company_id=company.id, token_hash=hash_token(token)))
+    return token
+
+
+def find_invitation(db: Session, token: str) -> Invitation | None:
+    if not token or len(token) > 100:
+        return None
+    return db.exec(select(Invitation).where(Invitation.token_hash == hash_token(token))).first()
+
+
+def start_from_invitation(db: Session, invitation: Invitation, round_: Round, questionnaire: Questionnaire, locale: str, token: str) -> Response:
+    """The invitation's token becomes the response's resume token, so the
+    invitation link keeps leading to the same response."""
+    if invitation.response_id is not None:
+        return db.get(Response, invitation.response_id)
+    response, _ = start_response(db, round_, questionnaire, locale, company_id=invitation.company_id, token=token)
+    with write_transaction(db):
+        invitation.response_id = response.id
+        db.add(invitation)
+    return response
+
+
+@dataclass
+class Saved:
+    revision: int
+    changed: list[str]
+
+
+def save_answers(db: Session, response: Response, values: Mapping[str, Any], expected_revision: int,
+                 questionnaire: Questionnaire | None = None) -> Saved:
+    """Upsert the given answers (None deletes) if nobody saved in between."""
+    with write_transaction(db):
+        bumped = db.exec(
+            update(Response)
+            .where(Response.id == response.id, Response.revision == expected_revision, Response.status.in_(EDITABLE))
+            .values(revision=Response.revision + 1, updated_at=utcnow())
+        )
+        if bumped.rowcount != 1:
+            _refuse(db, response.id)
+        existing = {a.question_id: a for a in db.exec(select(Answer).where(Answer.response_id == response.id, Answer.question_id.in_(list(values))))}
+        changed = []
+        for key, value in values.items():
+            row = existing.get(key)
+            if value is None:
+                if row is not None:
+                    db.delete(row)
+                    changed.append(key)
+            elif row is None:
+                db.add(Answer(response_id=response.id, question_id=key, value=value))
+                changed.append(key)
+            elif row.value != value:
+                row.value, row.updated_at = value, utcnow()
+                db.add(row)
+                changed.append(key)
+        if questionnaire is not None:
+            _update_company(db, response, questionnaire, values)
+    db.refresh(response)
+    return Saved(response.revision, changed)
+
+
+def _refuse(db: Session, response_id: int) -> None:
+    status = db.exec(select(Response.status).where(Response.id == response_id)).first()
+    raise Locked() if status is None or status not in EDITABLE else Conflict()
+
+
+def _update_company(db: Session, response: Response, questionnaire: Questionnaire, values: Mapping[str, Any]) -> None:
+    """Copy profile answers with a company role onto the response's company."""
+    updates = {}
+    for role, column in COMPANY_FIELDS.items():
+        question = questionnaire.roles.get(role)
+        if question is not None and question.id in values:
+            value = values[question.id]
+            updates[column] = value if column == "founded" else ("" if value is None else str(value))
+    if not updates:
+        return
+    company = db.get(Company, response.company_id) if response.company_id else None
+    if company is None:
+        company = Company()
+        db.add(company)
+        db.flush()
+        db.exec(update(Response).where(Response.id == response.id).values(company_id=company.id))
+    for column, value in updates.items():
+        setattr(company, column, value)
+    db.add(company)
+
+
+def resume_section(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> str | None:
+    """The first section with a required question still unanswered, or None."""
+    missing = missing_required(questionnaire, answers)
+    return missing[0].section_id if missing else None
+
+
+def submit(db: Session, response: Response, questionnaire: Questionnaire, catalogue: PracticeCatalogue, expected_revision: int) -> ScoreResult:
+    """Lock the response, score it and cache the scores on it."""
+    answers = load_answers(db, response.id)
+    if missing_required(questionnaire, answers):
+        raise ValueError("required answers are missing")
+    result = score(questionnaire, answers, catalogue)
+    with write_transaction(db):
+        done = db.exec(
+            update(Response)
+            .where(Response.id == response.id, Response.revision == expected_revision, Response.status.in_(EDITABLE))
+            .values(status="submitted", submitted_at=utcnow(), updated_at=utcnow(), revision=Response.revision + 1,
+                    overall_score=_float(result.overall.score), overall_level=result.overall.level)
+        )
+        if done.rowcount != 1:
+            _refuse(db, response.id)
+        cache_scores(db, response.id, result)
+    db.refresh(response)
+    return result
+
+
+def cache_scores(db: Session, response_id: int, result: ScoreResult) -> None:
+    db.exec(delete(ResponseScore).where(ResponseScore.response_id == response_id))
+    for area in result.areas:
+        if area.score is not None:
+            db.add(ResponseScore(response_id=response_id, kind="area", key=area.area, value=_float(area.score), level=area.level))
+    for goal in result.goals:
+        db.add(ResponseScore(response_id=response_id, kind="goal", key=str(goal.number), value=goal.aggregate, level=goal.level))
+
+
+def _float(value) -> float | None:
+    return None if value is None else round(float(value), 4)
