@@ -42,7 +42,10 @@ find_python() {
 
 # WeasyPrint's libraries (harfbuzz-subset keeps Japanese PDFs fast), Japanese fonts, pdftoppm.
 SYSTEM=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils ca-certificates)
-[ "$MODE" = test ] && SYSTEM+=(chromium postgresql)
+if [ "$MODE" = test ]; then
+  SYSTEM+=(chromium postgresql)
+  command -v npm >/dev/null || SYSTEM+=(nodejs npm)  # axe-core for the accessibility checks
+fi
 apt_install "${SYSTEM[@]}"
 
 PY="$(find_python)"
@@ -77,7 +80,12 @@ if [ "$MODE" = serve ]; then
   exec .venv/bin/assess serve --host 127.0.0.1 --port 8000
 fi
 
-# --- test: a private PostgreSQL server for the second run of the suite ---
+# --- test: axe-core from the npm registry, and a private PostgreSQL server ---
+if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then
+  say "installing axe-core"
+  npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error >/dev/null
+fi
+
 PGBIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
 PGDIR="$(mktemp -d /tmp/assess-pg.XXXXXX)"
 PGPORT="$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"

@@ -47,6 +47,16 @@ def area_chart(rows: list[dict], levels: list[dict], title: str, width: int = 56
     return Markup("".join(parts))
 
 
+def _light(color: str) -> bool:
+    """True for colours too light for white text (relative luminance, WCAG)."""
+    try:
+        r, g, b = (int(color.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    except ValueError:
+        return False
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2] > 0.4
+
+
 def _lines(text: str, per_line: int) -> list[str]:
     """Split a short name into at most three lines for a tile."""
     if " " in text and all(len(w) <= per_line for w in text.split(" ")):
@@ -78,7 +88,7 @@ def goal_tiles(goals: list[dict], title: str, columns: int = 6, size: int = 92) 
         opacity = TILE_OPACITY.get(goal.get("level", "none"), 0.18)
         parts.append(f'<g transform="translate({x},{y})">')
         parts.append(f'<rect width="{size}" height="{size}" rx="4" fill="{escape(goal["color"])}" fill-opacity="{opacity}"/>')
-        ink = "#ffffff" if opacity >= 0.6 else "#1d2329"
+        ink = "#ffffff" if opacity >= 0.6 and not _light(goal["color"]) else "#1d2329"
         parts.append(f'<text x="8" y="30" font-size="26" font-weight="bold" fill="{ink}">{goal["number"]}</text>')
         per_line = 7 if any(ord(c) > 0x3000 for c in goal["short"]) else 13
         for j, line in enumerate(_lines(goal["short"], per_line)):

@@ -73,7 +73,7 @@ def results_context(questionnaire, practices, answers: dict, locale: str) -> dic
     rows = [view["overall"], *view["areas"]]
     by_section: dict[str, list] = {}
     for row in view["explanation"]:
-        if row["status"] != "unscored":
+        if row["area"]:
             by_section.setdefault(row["section"], []).append(row)
     sections = [(s.id, s.title.get(locale), by_section[s.id]) for s in questionnaire.sections if s.id in by_section]
     return {
