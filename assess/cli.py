@@ -107,3 +107,7 @@ def main() -> None:
     except ConfigError as exc:
         typer.echo(f"configuration error: {exc}", err=True)
         sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

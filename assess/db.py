@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import threading
 import time
 from contextlib import contextmanager, nullcontext
@@ -22,7 +24,8 @@ SQLITE_BUSY_MS = 30_000
 def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        # Enough connections for the thread pool of each worker process.
+        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=30)
     database = parsed.database or ""
     memory = database in ("", ":memory:") or "mode=memory" in str(parsed.query)
     if not memory:
@@ -32,6 +35,7 @@ def make_engine(url: str) -> Engine:
         connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_MS / 1000},
         # One shared connection keeps an in-memory database alive across sessions.
         poolclass=StaticPool if memory else None,
+        **({} if memory else {"pool_size": 20, "max_overflow": 30}),
     )
 
     @event.listens_for(engine, "connect")
@@ -66,15 +70,51 @@ def session(engine: Engine) -> Session:
     return Session(engine, expire_on_commit=False)
 
 
-_WRITE_LOCKS: dict[str, threading.Lock] = {}
+class _SqliteWriteLock:
+    """Queue SQLite writers: threads of this process on a lock, processes on
+    an flock of a file beside the database. Waiting in the kernel's queue is
+    prompt and fair; SQLite's own busy handler sleeps in growing steps and
+    gave p99 latencies near a second with 64 respondents saving at once."""
+
+    def __init__(self, database: str):
+        self.thread_lock = threading.Lock()
+        self.path = f"{database}.write-lock" if database else ""
+        self.fd: int | None = None
+
+    def __enter__(self):
+        self.thread_lock.acquire()
+        if self.path:
+            try:
+                if self.fd is None:
+                    self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+                fcntl.flock(self.fd, fcntl.LOCK_EX)
+            except BaseException:
+                self.thread_lock.release()
+                raise
+        return self
+
+    def __exit__(self, *exc):
+        try:
+            if self.fd is not None:
+                fcntl.flock(self.fd, fcntl.LOCK_UN)
+        finally:
+            self.thread_lock.release()
+
+
+_WRITE_LOCKS: dict[str, _SqliteWriteLock] = {}
+_LOCKS_GUARD = threading.Lock()
 
 
 def _write_lock(engine: Engine):
-    # SQLite has one writer at a time: queueing writers of this process on a
-    # lock is fairer and much faster than letting them spin on the busy timeout.
     if engine.dialect.name != "sqlite":
         return nullcontext()
-    return _WRITE_LOCKS.setdefault(str(engine.url), threading.Lock())
+    key = str(engine.url)
+    with _LOCKS_GUARD:
+        if key not in _WRITE_LOCKS:
+            database = engine.url.database or ""
+            memory = database in ("", ":memory:") or "mode=memory" in str(engine.url.query)
+            _WRITE_LOCKS[key] = _SqliteWriteLock("" if memory else database)
+        return _WRITE_LOCKS[key]
 
 
 @contextmanager

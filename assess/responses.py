@@ -109,39 +109,46 @@ def start_from_invitation(db: Session, invitation: Invitation, round_: Round, qu
 @dataclass
 class Saved:
     revision: int
-    changed: list[str]
 
 
 def save_answers(db: Session, response: Response, values: Mapping[str, Any], expected_revision: int,
                  questionnaire: Questionnaire | None = None) -> Saved:
-    """Upsert the given answers (None deletes) if nobody saved in between."""
+    """Upsert the given answers (None deletes) if nobody saved in between.
+
+    Three statements in one short transaction: bump the revision (the
+    optimistic lock), delete cleared answers, upsert the rest.
+    """
+    now = utcnow()
+    upserts = [{"response_id": response.id, "question_id": k, "value": v, "updated_at": now} for k, v in values.items() if v is not None]
+    cleared = [k for k, v in values.items() if v is None]
     with write_transaction(db):
         bumped = db.exec(
             update(Response)
             .where(Response.id == response.id, Response.revision == expected_revision, Response.status.in_(EDITABLE))
-            .values(revision=Response.revision + 1, updated_at=utcnow())
+            .values(revision=Response.revision + 1, updated_at=now)
         )
         if bumped.rowcount != 1:
             _refuse(db, response.id)
-        existing = {a.question_id: a for a in db.exec(select(Answer).where(Answer.response_id == response.id, Answer.question_id.in_(list(values))))}
-        changed = []
-        for key, value in values.items():
-            row = existing.get(key)
-            if value is None:
-                if row is not None:
-                    db.delete(row)
-                    changed.append(key)
-            elif row is None:
-                db.add(Answer(response_id=response.id, question_id=key, value=value))
-                changed.append(key)
-            elif row.value != value:
-                row.value, row.updated_at = value, utcnow()
-                db.add(row)
-                changed.append(key)
+        if cleared:
+            db.exec(delete(Answer).where(Answer.response_id == response.id, Answer.question_id.in_(cleared)))
+        if upserts:
+            statement = _insert(db)(Answer.__table__)  # Core: no ORM bookkeeping for a plain upsert
+            db.exec(statement.on_conflict_do_update(
+                index_elements=["response_id", "question_id"],
+                set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at},
+            ), params=upserts)
         if questionnaire is not None:
             _update_company(db, response, questionnaire, values)
-    db.refresh(response)
-    return Saved(response.revision, changed)
+    return Saved(expected_revision + 1)
+
+
+def _insert(db: Session):
+    """The dialect's INSERT, which knows ON CONFLICT (SQLite and PostgreSQL)."""
+    if db.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
 
 
 def _refuse(db: Session, response_id: int) -> None:

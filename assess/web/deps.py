@@ -1,10 +1,17 @@
-"""Annotated dependencies shared by all routers."""
+"""Annotated dependencies shared by all routers.
+
+They are `async def` although they do not await: FastAPI runs plain `def`
+dependencies in the thread pool, and a thread hop per dependency costs more
+than these one-line lookups. Database work stays in the (sync) endpoints.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Iterator
+from typing import Annotated, AsyncIterator, Callable, TypeVar
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 from sqlmodel import Session
 
 from assess.config import Settings
@@ -12,25 +19,39 @@ from assess.db import session
 from assess.practices import PracticeCatalogue
 from assess.questionnaire.registry import Registry
 
+T = TypeVar("T")
 
-def get_settings(request: Request) -> Settings:
+
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_db(request: Request) -> Iterator[Session]:
-    with session(request.app.state.engine) as db:
+async def get_db(request: Request) -> AsyncIterator[Session]:
+    # Opening a session takes no connection yet and closing one returns it to
+    # the pool (a rollback at most): both quick enough for the event loop, and
+    # cheaper there than a hop to the thread pool.
+    db = session(request.app.state.engine)
+    try:
         yield db
+    finally:
+        db.close()
 
 
-def get_registry(request: Request) -> Registry:
+async def get_registry(request: Request) -> Registry:
     return request.app.state.registry
 
 
-def get_practices(request: Request) -> PracticeCatalogue:
+async def get_practices(request: Request) -> PracticeCatalogue:
     return request.app.state.practices
 
 
-def get_locale(request: Request) -> str:
+async def get_form(request: Request) -> FormData:
+    """The posted form, read before a sync endpoint runs in the thread pool, so
+    database work never blocks the event loop while a body is still arriving."""
+    return await request.form()
+
+
+async def get_locale(request: Request) -> str:
     return request.state.locale
 
 
@@ -39,3 +60,14 @@ DbDep = Annotated[Session, Depends(get_db)]
 RegistryDep = Annotated[Registry, Depends(get_registry)]
 LocaleDep = Annotated[str, Depends(get_locale)]
 PracticesDep = Annotated[PracticeCatalogue, Depends(get_practices)]
+FormDep = Annotated[FormData, Depends(get_form)]
+
+
+async def run_db(db: Session, work: Callable[[], T]) -> T:
+    """Run database work from an async endpoint. SQLite reads take tens of
+    microseconds and never wait for writers (WAL), so they run right here,
+    sparing a hop to the thread pool; other databases answer over the
+    network, so their work goes to the thread pool."""
+    if db.get_bind().dialect.name == "sqlite":
+        return work()
+    return await run_in_threadpool(work)

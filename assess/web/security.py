@@ -10,7 +10,7 @@ import hashlib
 import hmac
 import secrets
 
-from fastapi import HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 
 CSRF_COOKIE = "csrf"
 CSRF_FIELD = "csrf_token"
@@ -45,3 +45,13 @@ async def require_csrf(request: Request) -> None:
     sent = form.get(CSRF_FIELD, "")
     if not cookie or not isinstance(sent, str) or not hmac.compare_digest(sent, _sign(request, cookie)):
         raise HTTPException(status_code=403, detail="csrf")
+
+
+class FormRouter(APIRouter):
+    """A router whose state-changing routes all check the CSRF token; GET
+    routes skip the check and its cost."""
+
+    def add_api_route(self, path, endpoint, *, methods=None, dependencies=None, **kwargs):
+        if methods and {m.upper() for m in methods} & {"POST", "PUT", "PATCH", "DELETE"}:
+            dependencies = [*(dependencies or []), Depends(require_csrf)]
+        super().add_api_route(path, endpoint, methods=methods, dependencies=dependencies, **kwargs)

@@ -83,6 +83,7 @@ def static_section(questionnaire: Questionnaire, section_id: str, locale: str) -
             "min": q.min, "max": q.max, "integer": q.integer,
             "max_length": q.max_length or (4000 if q.type == "long_text" else 200),
             "show_if": json.dumps(condition_json(q.show_if), ensure_ascii=False) if q.show_if else "",
+            "other_value": OTHER,
         })
     own = {q.id for q in section.questions}
     return questions, frozenset(refs - own)
@@ -112,15 +113,17 @@ def section_view(questionnaire: Questionnaire, section: Section, locale: str, an
         else:
             values = _as_list(answers.get(qid))
             other_text = answers.get(other_key(qid)) or ""
-        questions.append({**item, "selected": values, "value": values[0] if values else "", "other_text": other_text,
-                          "error": errors.get(qid, ""), "visible": visible.get(qid, True), "other_value": OTHER})
+        questions.append({"id": qid, "label": item["label"], "selected": set(values), "value": values[0] if values else "",
+                          "other_text": other_text, "error": errors.get(qid, ""), "visible": visible.get(qid, True)})
     context = {q: answers[q] for q in outside_refs if q in answers and visible.get(q, True)}
-    return {"questions": questions, "context_json": json.dumps(context, ensure_ascii=False)}
+    # Inside <script type="application/json">: "<" must not be able to close the tag.
+    data = json.dumps(context, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return {"questions": questions, "context_json": data, "progress": progress(questionnaire, answers, visible)}
 
 
-def progress(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> dict:
+def progress(questionnaire: Questionnaire, answers: Mapping[str, Any], visible: Mapping[str, bool] | None = None) -> dict:
     """Share of the questions shown to this respondent that have an answer."""
-    visible = visibility(questionnaire, answers)
+    visible = visible if visible is not None else visibility(questionnaire, answers)
     shown = [q.id for q in questionnaire.questions if visible[q.id]]
     answered = sum(1 for qid in shown if answers.get(qid) not in (None, "", []))
     return {"answered": answered, "shown": len(shown), "percent": round(100 * answered / len(shown)) if shown else 0}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Request
 
 from assess.charts import area_chart, goal_tiles
 from assess.db import retry_locked
@@ -13,12 +13,12 @@ from assess.questionnaire.conditions import visibility
 from assess.questionnaire.validation import missing_required
 from assess.responses import EDITABLE, Conflict, Locked, load_answers, submit
 from assess.scoring import score
-from assess.web.deps import DbDep, LocaleDep, PracticesDep, RegistryDep
+from assess.web.deps import DbDep, FormDep, LocaleDep, PracticesDep, RegistryDep, run_db
 from assess.web.routes.survey import private, redirect, respondent, survey_context
-from assess.web.security import require_csrf
+from assess.web.security import FormRouter
 from assess.web.templating import render
 
-router = APIRouter(dependencies=[Depends(require_csrf)])
+router = FormRouter()
 TOP_TARGETS = 5
 
 
@@ -48,9 +48,13 @@ def review(request: Request, token: str, db: DbDep, registry: RegistryDep, local
 
 
 @router.post("/s/{token}/submit")
-async def do_submit(request: Request, token: str, db: DbDep, registry: RegistryDep, practices: PracticesDep):
+async def do_submit(request: Request, token: str, form: FormDep, db: DbDep):
+    state = request.app.state
+    return await run_db(db, lambda: _submit(token, form, db, state.registry, state.practices))
+
+
+def _submit(token: str, form, db, registry, practices):
     response, questionnaire = respondent(db, registry, token)
-    form = await request.form()
     try:
         revision = int(form.get("revision", ""))
     except ValueError:

@@ -6,7 +6,7 @@ key, and only its hash is stored. Every save is post/redirect/get.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import HTTPException, Request
 from fastapi.responses import RedirectResponse
 
 from assess.db import retry_locked
@@ -19,12 +19,14 @@ from assess.responses import (
     EDITABLE, Conflict, Locked, find_invitation, find_response, find_round, load_answers, resume_section,
     save_answers, start_from_invitation, start_response,
 )
-from assess.web.deps import DbDep, LocaleDep, RegistryDep
-from assess.web.security import require_csrf
-from assess.web.survey_view import progress, section_view
+from assess.web.deps import DbDep, FormDep, LocaleDep, RegistryDep, run_db
+from assess.web.security import FormRouter
+from assess.i18n import N_, gettext
+from assess.web.fragments import fill, section_html
+from assess.web.survey_view import section_view
 from assess.web.templating import render
 
-router = APIRouter(dependencies=[Depends(require_csrf)])
+router = FormRouter()
 
 
 def redirect(url: str) -> RedirectResponse:
@@ -132,11 +134,16 @@ def section_page(request, token, response, questionnaire, section, locale, answe
                  conflict=None, revision=None, notice=None, status_code=200):
     index = [s.id for s in questionnaire.sections].index(section.id)
     view = section_view(questionnaire, section, locale, answers, raw, errors)
+    state = {q["id"]: q for q in view["questions"]}
+    for qid, note in (conflict or {}).items():
+        state[qid]["conflict"], state[qid]["conflict_label"] = note, gettext(locale, N_("Saved from the other tab:"))
+    html = section_html(request.app.state.templates, questionnaire, section.id, locale)
     context = survey_context(request, token, response, questionnaire, locale)
     context.update(view)
+    context["questions_html"] = fill(html, state)
     context.update({
         "section": section, "section_title": section.title.get(locale), "intro": section.intro.get(locale) if section.intro else "",
-        "number": index + 1, "count": len(questionnaire.sections), "progress": progress(questionnaire, answers),
+        "number": index + 1, "count": len(questionnaire.sections),
         "errors": [(q["id"], q["label"], q["error"]) for q in view["questions"] if q["error"] and q["visible"]],
         "conflict": conflict, "revision": response.revision if revision is None else revision, "notice": notice,
         "shown": " ".join(q["id"] for q in view["questions"] if q["visible"]),
@@ -146,26 +153,40 @@ def section_page(request, token, response, questionnaire, section, locale, answe
 
 
 @router.get("/s/{token}/p/{section_id}")
-def show_section(request: Request, token: str, section_id: str, db: DbDep, registry: RegistryDep, locale: LocaleDep):
-    response, questionnaire = respondent(db, registry, token)
+async def show_section(request: Request, token: str, section_id: str, db: DbDep):
+    # The busiest page: async, so it needs no hop to the thread pool (see
+    # run_db), and with few dependencies, each of which costs time per request.
+    registry, locale = request.app.state.registry, request.state.locale
+
+    def load():
+        response, questionnaire = respondent(db, registry, token)
+        return response, questionnaire, load_answers(db, response.id) if response.status in EDITABLE else {}
+
+    response, questionnaire, answers = await run_db(db, load)
     if response.status not in EDITABLE:
         return private(redirect(f"/s/{token}/results"))
     section = questionnaire.section_index.get(section_id)
     if section is None:
         raise HTTPException(404)
     notice = {"saved": "saved", "more": "more"}.get(request.query_params.get("n", ""))
-    return section_page(request, token, response, questionnaire, section, locale, load_answers(db, response.id), notice=notice)
+    return section_page(request, token, response, questionnaire, section, locale, answers, notice=notice)
 
 
 @router.post("/s/{token}/p/{section_id}")
-async def save_section(request: Request, token: str, section_id: str, db: DbDep, registry: RegistryDep, locale: LocaleDep):
+async def save_section(request: Request, token: str, section_id: str, form: FormDep, db: DbDep):
+    # Async with run_db for the same reason as show_section: on SQLite a whole
+    # save is about a millisecond of work, less than the hops around it.
+    registry, locale = request.app.state.registry, request.state.locale
+    return await run_db(db, lambda: _save_section(request, token, section_id, form, db, registry, locale))
+
+
+def _save_section(request: Request, token: str, section_id: str, form, db, registry, locale: str):
     response, questionnaire = respondent(db, registry, token)
     section = questionnaire.section_index.get(section_id)
     if section is None:
         raise HTTPException(404)
     if response.status not in EDITABLE:
         return redirect(f"/s/{token}/results")
-    form = await request.form()
     posted = {key: [v for v in form.getlist(key) if isinstance(v, str)] for key in form.keys()}
     try:
         revision = int(form.get("revision", ""))
