@@ -44,6 +44,13 @@ def new_page(browser, width=1000, js=True):
     return context, context.new_page()
 
 
+def begin(page, live) -> None:
+    """Open the round's start page, start, and go to the first section."""
+    page.goto(f"{live.url}/r/saga-2019")
+    page.get_by_role("button", name="回答を始める").click()
+    page.get_by_role("link", name="始める").click()
+
+
 def answer_all_sections(page, label_prefix: str | None = None, check_axe: bool = False) -> None:
     """From the first section to the review page, answering what is shown."""
     for _ in range(30):
@@ -127,9 +134,7 @@ def test_leave_halfway_and_resume_in_a_fresh_browser(live, browser):
 
 def test_validation_error_loses_nothing(live, browser):
     context, page = new_page(browser)
-    page.goto(f"{live.url}/r/saga-2019")
-    page.get_by_role("button", name="回答を始める").click()
-    page.get_by_role("link", name="始める").click()
+    begin(page, live)
     fill_visible(page)
     page.get_by_label("貴社の名称").fill("テスト商店")
     founded = page.locator("#f-founded")
@@ -150,9 +155,7 @@ def test_validation_error_loses_nothing(live, browser):
 
 def test_questions_appear_live_with_javascript(live, browser):
     context, page = new_page(browser)
-    page.goto(f"{live.url}/r/saga-2019")
-    page.get_by_role("button", name="回答を始める").click()
-    page.get_by_role("link", name="始める").click()
+    begin(page, live)
     dependent = page.locator("[data-show-if]").first
     expect(dependent).to_be_hidden()
     fill_visible(page)  # answering the earlier questions shows dependent ones without a reload
@@ -163,9 +166,7 @@ def test_questions_appear_live_with_javascript(live, browser):
 
 def test_whole_survey_without_javascript(live, browser):
     context, page = new_page(browser, js=False)
-    page.goto(f"{live.url}/r/saga-2019")
-    page.get_by_role("button", name="回答を始める").click()
-    page.get_by_role("link", name="始める").click()
+    begin(page, live)
     answer_all_sections(page, "nojs")
     page.locator(".submit-form button").click()
     page.wait_for_url("**/results")
@@ -242,9 +243,7 @@ def test_the_whole_survey_with_the_keyboard_alone(live, browser):
 
 def test_pages_work_at_360_pixels(live, browser):
     context, page = new_page(browser, width=360)
-    page.goto(f"{live.url}/r/saga-2019")
-    page.get_by_role("button", name="回答を始める").click()
-    page.get_by_role("link", name="始める").click()
+    begin(page, live)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     shot(page, "ja-section-360")
     page.goto(page.url.replace("/p/profile", "/review"))
