@@ -69,7 +69,8 @@ fi
 for po in assess/locale/*/LC_MESSAGES/messages.po; do
   mo="${po%.po}.mo"
   if [ ! -f "$mo" ] || [ "$po" -nt "$mo" ]; then
-    .venv/bin/pybabel compile -i "$po" -o "$mo" >/dev/null 2>&1
+    .venv/bin/pybabel compile -i "$po" -o "$mo" >/dev/null 2>/tmp/assess-pybabel.log || {
+      cat /tmp/assess-pybabel.log >&2; echo "cannot compile $po" >&2; exit 1; }
   fi
 done
 
