@@ -13,7 +13,7 @@ from assess.questionnaire.conditions import visibility
 from assess.questionnaire.validation import missing_required
 from assess.responses import EDITABLE, Conflict, Locked, load_answers, submit
 from assess.scoring import score
-from assess.web.deps import DbDep, FormDep, LocaleDep, PracticesDep, RegistryDep, run_db
+from assess.web.deps import DbDep, FormDep, LocaleDep, PracticesDep, RegistryDep, on_db
 from assess.web.routes.survey import private, redirect, respondent, survey_context
 from assess.web.security import FormRouter
 from assess.web.templating import render
@@ -37,6 +37,7 @@ def review_sections(questionnaire, answers: dict, locale: str) -> list[dict]:
 
 
 @router.get("/s/{token}/review")
+@on_db
 def review(request: Request, token: str, db: DbDep, registry: RegistryDep, locale: LocaleDep):
     response, questionnaire = respondent(db, registry, token)
     answers = load_answers(db, response.id)
@@ -48,12 +49,8 @@ def review(request: Request, token: str, db: DbDep, registry: RegistryDep, local
 
 
 @router.post("/s/{token}/submit")
-async def do_submit(request: Request, token: str, form: FormDep, db: DbDep):
-    state = request.app.state
-    return await run_db(db, lambda: _submit(token, form, db, state.registry, state.practices))
-
-
-def _submit(token: str, form, db, registry, practices):
+@on_db
+def do_submit(request: Request, token: str, form: FormDep, db: DbDep, registry: RegistryDep, practices: PracticesDep):
     response, questionnaire = respondent(db, registry, token)
     try:
         revision = int(form.get("revision", ""))
@@ -93,6 +90,7 @@ def results_context(questionnaire, practices, answers: dict, locale: str) -> dic
 
 
 @router.get("/s/{token}/results")
+@on_db
 def results(request: Request, token: str, db: DbDep, registry: RegistryDep, practices: PracticesDep, locale: LocaleDep):
     response, questionnaire = respondent(db, registry, token)
     if response.status in EDITABLE:

@@ -19,7 +19,7 @@ from assess.responses import (
     EDITABLE, Conflict, Locked, find_invitation, find_response, find_round, load_answers, resume_section,
     save_answers, start_from_invitation, start_response,
 )
-from assess.web.deps import DbDep, FormDep, LocaleDep, RegistryDep, run_db
+from assess.web.deps import DbDep, FormDep, LocaleDep, RegistryDep, on_db, run_db
 from assess.web.security import FormRouter
 from assess.i18n import N_, gettext
 from assess.web.fragments import fill, section_html
@@ -62,6 +62,7 @@ def start_context(round_: Round, questionnaire: Questionnaire, locale: str, comp
 
 
 @router.get("/r/{slug}")
+@on_db
 def start_page(request: Request, slug: str, db: DbDep, registry: RegistryDep, locale: LocaleDep):
     round_ = open_round(db, slug)
     questionnaire = registry.get(round_.questionnaire_id, round_.questionnaire_version)
@@ -69,6 +70,7 @@ def start_page(request: Request, slug: str, db: DbDep, registry: RegistryDep, lo
 
 
 @router.post("/r/{slug}/start")
+@on_db
 def start(request: Request, slug: str, db: DbDep, registry: RegistryDep, locale: LocaleDep):
     round_ = open_round(db, slug)
     if round_.status != "open" or round_.access != "open":
@@ -79,6 +81,7 @@ def start(request: Request, slug: str, db: DbDep, registry: RegistryDep, locale:
 
 
 @router.get("/i/{token}")
+@on_db
 def invitation_page(request: Request, token: str, db: DbDep, registry: RegistryDep, locale: LocaleDep):
     invitation = find_invitation(db, token)
     if invitation is None:
@@ -92,6 +95,7 @@ def invitation_page(request: Request, token: str, db: DbDep, registry: RegistryD
 
 
 @router.post("/i/{token}/start")
+@on_db
 def start_invited(request: Request, token: str, db: DbDep, registry: RegistryDep, locale: LocaleDep):
     invitation = find_invitation(db, token)
     if invitation is None:
@@ -105,6 +109,7 @@ def start_invited(request: Request, token: str, db: DbDep, registry: RegistryDep
 
 
 @router.get("/s/{token}")
+@on_db
 def resume(token: str, db: DbDep, registry: RegistryDep):
     response, questionnaire = respondent(db, registry, token)
     if response.status not in EDITABLE:
@@ -122,6 +127,7 @@ def survey_context(request: Request, token: str, response: Response, questionnai
 
 
 @router.get("/s/{token}/welcome")
+@on_db
 def welcome(request: Request, token: str, db: DbDep, registry: RegistryDep, locale: LocaleDep):
     response, questionnaire = respondent(db, registry, token)
     context = survey_context(request, token, response, questionnaire, locale)
@@ -173,14 +179,8 @@ async def show_section(request: Request, token: str, section_id: str, db: DbDep)
 
 
 @router.post("/s/{token}/p/{section_id}")
-async def save_section(request: Request, token: str, section_id: str, form: FormDep, db: DbDep):
-    # Async with run_db for the same reason as show_section: on SQLite a whole
-    # save is about a millisecond of work, less than the hops around it.
-    registry, locale = request.app.state.registry, request.state.locale
-    return await run_db(db, lambda: _save_section(request, token, section_id, form, db, registry, locale))
-
-
-def _save_section(request: Request, token: str, section_id: str, form, db, registry, locale: str):
+@on_db
+def save_section(request: Request, token: str, section_id: str, form: FormDep, db: DbDep, registry: RegistryDep, locale: LocaleDep):
     response, questionnaire = respondent(db, registry, token)
     section = questionnaire.section_index.get(section_id)
     if section is None:
