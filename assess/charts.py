@@ -96,3 +96,62 @@ def goal_tiles(goals: list[dict], title: str, columns: int = 6, size: int = 92) 
         parts.append("</g>")
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def quartile_chart(rows: list[tuple[str, dict | None]], title: str, width: int = 560) -> Markup:
+    """Box plots on 0–100: whiskers min–max, box lower–upper quartile, median line."""
+    label_w, row_h, top = 170, 30, 10
+    plot_w = width - label_w - 20
+    height = top + len(rows) * row_h + 20
+    x = lambda v: label_w + plot_w * max(0.0, min(100.0, float(v))) / 100  # noqa: E731
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" class="chart"><title>{escape(title)}</title>']
+    for tick in range(0, 101, 20):
+        parts.append(f'<line x1="{x(tick):.1f}" x2="{x(tick):.1f}" y1="{top}" y2="{height - 16}" stroke="#e1e7ea"/>'
+                     f'<text x="{x(tick):.1f}" y="{height - 4}" font-size="10" text-anchor="middle" fill="#5a6570">{tick}</text>')
+    for i, (label, st) in enumerate(rows):
+        y = top + i * row_h
+        parts.append(f'<text x="{label_w - 8}" y="{y + 18}" font-size="12" text-anchor="end" fill="#1d2329">{escape(label)}</text>')
+        if not st:
+            continue
+        mid = y + 13
+        parts.append(f'<line x1="{x(st["min"]):.1f}" x2="{x(st["max"]):.1f}" y1="{mid}" y2="{mid}" stroke="#5a6570"/>')
+        parts.append(f'<rect x="{x(st["q1"]):.1f}" y="{y + 4}" width="{max(1.0, x(st["q3"]) - x(st["q1"])):.1f}" height="18" fill="#bfe0d6" stroke="{BAR}"/>')
+        parts.append(f'<line x1="{x(st["median"]):.1f}" x2="{x(st["median"]):.1f}" y1="{y + 4}" y2="{y + 22}" stroke="{BAR}" stroke-width="3"/>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def bar_tally(items: list[tuple[str, int]], title: str, width: int = 560) -> Markup:
+    """Horizontal bars with counts."""
+    label_w, row_h = 230, 24
+    top = 6
+    most = max([n for _, n in items] or [1]) or 1
+    plot_w = width - label_w - 50
+    height = top + max(1, len(items)) * row_h + 6
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" class="chart"><title>{escape(title)}</title>']
+    for i, (label, n) in enumerate(items):
+        y = top + i * row_h
+        w = plot_w * n / most
+        parts.append(f'<text x="{label_w - 8}" y="{y + 15}" font-size="12" text-anchor="end" fill="#1d2329">{escape(label[:30])}</text>'
+                     f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="16" fill="{BAR}"/>'
+                     f'<text x="{label_w + w + 5:.1f}" y="{y + 15}" font-size="12" fill="#1d2329">{n}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def heat_map(rows: list[dict], goals: list[tuple[int, str]], title: str, cell: int = 22) -> Markup:
+    """Companies × 17 goals; a cell's colour strength shows the goal's level."""
+    label_w, top = 190, 26
+    width = label_w + len(goals) * cell + 4
+    height = top + len(rows) * cell + 4
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" class="chart heat"><title>{escape(title)}</title>']
+    for j, (number, _) in enumerate(goals):
+        parts.append(f'<text x="{label_w + j * cell + cell / 2:.1f}" y="{top - 8}" font-size="10" text-anchor="middle" fill="#1d2329">{number}</text>')
+    for i, row in enumerate(rows):
+        y = top + i * cell
+        parts.append(f'<text x="{label_w - 6}" y="{y + cell * 0.7:.1f}" font-size="11" text-anchor="end" fill="#1d2329">{escape(row["company"][:22])}</text>')
+        for j, (number, color) in enumerate(goals):
+            level = row["goals"].get(number, (0.0, "none"))[1]
+            parts.append(f'<rect x="{label_w + j * cell}" y="{y}" width="{cell - 2}" height="{cell - 2}" fill="{escape(color)}" fill-opacity="{TILE_OPACITY.get(level, 0.18)}"/>')
+    parts.append("</svg>")
+    return Markup("".join(parts))

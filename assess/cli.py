@@ -21,9 +21,11 @@ app.add_typer(questionnaire_app, name="questionnaire")
 def _register_commands() -> None:
     from assess.commands.rounds import demo, invite, round_app
     from assess.commands.sdg import score_command, sdg_app
+    from assess.commands.users import user_app
 
     app.add_typer(sdg_app, name="sdg")
     app.add_typer(round_app, name="round")
+    app.add_typer(user_app, name="user")
     app.command("score")(score_command)
     app.command("invite")(invite)
     app.command("demo")(demo)

@@ -71,12 +71,17 @@ class Company(SQLModel, table=True):
 
 
 class Invitation(SQLModel, table=True):
-    """A link for a named company; its token becomes the response's resume token."""
+    """A link for a named company; its token becomes the response's resume token.
+
+    The token is an HMAC of `nonce` under the app's secret key, so staff can
+    show the link again while the database alone does not reveal it.
+    """
 
     id: int | None = Field(default=None, primary_key=True)
     round_id: int = Field(foreign_key="round.id", index=True)
     company_id: int = Field(foreign_key="company.id", index=True)
     token_hash: str = Field(max_length=64, unique=True, index=True)
+    nonce: str = Field(default="", max_length=64)
     response_id: int | None = Field(default=None, foreign_key="response.id")
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -125,3 +130,98 @@ class ResponseScore(SQLModel, table=True):
     key: str = Field(max_length=40, primary_key=True)  # area id, or goal number
     value: float
     level: str | None = Field(default=None, max_length=40)
+
+
+class StaffUser(SQLModel, table=True):
+    __tablename__ = "staff_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=200, unique=True, index=True)
+    display_name: str = Field(default="", max_length=200)
+    role: str = Field(default="staff", max_length=10)  # staff | admin
+    password_hash: str = Field(default="", max_length=200)  # argon2; empty until set
+    active: bool = Field(default=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class PasswordToken(SQLModel, table=True):
+    """A one-time link to set a password (new account or reset)."""
+
+    __tablename__ = "password_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="staff_user.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    expires_at: datetime
+    used_at: datetime | None = None
+
+
+class LoginAttempt(SQLModel, table=True):
+    """Failed logins, kept in the database so every app process sees them."""
+
+    __tablename__ = "login_attempt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=200, index=True)
+    address: str = Field(max_length=64, index=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class ApiToken(SQLModel, table=True):
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    created_by: int = Field(foreign_key="staff_user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    revoked_at: datetime | None = None
+
+
+class ReviewEvent(SQLModel, table=True):
+    """A step of the review of a response: status changes, comments, notes."""
+
+    __tablename__ = "review_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    response_id: int = Field(foreign_key="response.id", index=True)
+    staff_id: int | None = Field(default=None, foreign_key="staff_user.id")
+    action: str = Field(max_length=30)  # start_review | return | approve | note | resubmit
+    comment: str = Field(default="")
+    internal: bool = Field(default=False)  # notes the company never sees
+    status_before: str = Field(default="", max_length=20)
+    status_after: str = Field(default="", max_length=20)
+    at: datetime = Field(default_factory=utcnow)
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who did what to which object, when."""
+
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    actor: str = Field(max_length=200)  # staff e-mail, "company" or "system"
+    action: str = Field(max_length=60, index=True)
+    object_type: str = Field(max_length=30)
+    object_id: int | None = None
+    before: str = Field(default="", max_length=40)
+    after: str = Field(default="", max_length=40)
+    detail: str = Field(default="")
+    at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class CaseStudy(SQLModel, table=True):
+    """Staff-edited booklet text, kept apart from the company's own answers."""
+
+    __tablename__ = "case_study"
+
+    id: int | None = Field(default=None, primary_key=True)
+    response_id: int = Field(foreign_key="response.id", unique=True, index=True)
+    motto: str = Field(default="")
+    story: str = Field(default="")
+    initiatives: str = Field(default="")
+    challenges: str = Field(default="")
+    support: str = Field(default="")
+    included: bool = Field(default=False)
+    position: int = Field(default=0)
+    updated_at: datetime = Field(default_factory=utcnow)

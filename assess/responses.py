@@ -7,7 +7,9 @@ optimistic locking on `Response.revision`.
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from typing import Any, Mapping
@@ -81,10 +83,17 @@ def start_response(db: Session, round_: Round, questionnaire: Questionnaire, loc
     return response, token
 
 
-def create_invitation(db: Session, round_: Round, company: Company) -> str:
-    token = new_token()
+def invitation_token(secret: str, nonce: str) -> str:
+    """The invitation link's token: derived from a stored nonce under the secret key."""
+    digest = hmac.new(secret.encode("utf-8"), b"invite:" + nonce.encode("ascii"), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:TOKEN_BYTES]).decode("ascii")
+
+
+def create_invitation(db: Session, round_: Round, company: Company, secret: str) -> str:
+    nonce = secrets.token_hex(16)
+    token = invitation_token(secret, nonce)
     with write_transaction(db):
-        db.add(Invitation(round_id=round_.id, company_id=company.id, token_hash=hash_token(token)))
+        db.add(Invitation(round_id=round_.id, company_id=company.id, token_hash=hash_token(token), nonce=nonce))
     return token
 
 
@@ -189,6 +198,9 @@ def submit(db: Session, response: Response, questionnaire: Questionnaire, catalo
     if missing_required(questionnaire, answers):
         raise ValueError("required answers are missing")
     result = score(questionnaire, answers, catalogue)
+    from assess.review import record_submit  # review imports this module
+
+    before = response.status
     with write_transaction(db):
         done = db.exec(
             update(Response)
@@ -199,6 +211,7 @@ def submit(db: Session, response: Response, questionnaire: Questionnaire, catalo
         if done.rowcount != 1:
             _refuse(db, response.id)
         cache_scores(db, response.id, result)
+        record_submit(db, response.id, before)
     db.refresh(response)
     return result
 

@@ -131,4 +131,19 @@ SURVEY = """
   questions:
     - {id: motto, type: short_text, role: narrative.motto, label: {ja: モットー, en: Motto}}
     - {id: story, type: long_text, role: narrative.story, label: {ja: 地域とのつながり, en: Ties with the community}}
+    - id: support
+      type: multiple_choice
+      role: support.needed
+      label: {ja: 必要な支援, en: Support needed}
+      options:
+        - {value: finance, label: {ja: 資金, en: Finance}}
+        - {value: people, label: {ja: 人材, en: People}}
+    - id: consent
+      type: multiple_choice
+      role: consent.publication
+      label: {ja: 公開への同意, en: Consent to publish}
+      options:
+        - {value: motto, label: {ja: モットー, en: Motto}}
+        - {value: story, label: {ja: 地域とのつながり, en: Story}}
+        - {value: none, label: {ja: 公開しない, en: Publish nothing}, exclusive: true}
 """

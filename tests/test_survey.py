@@ -190,7 +190,7 @@ def test_invitation_links(client, app, round_):
         db.add(company)
         db.commit()
         db.refresh(company)
-        token = create_invitation(db, round_, company)
+        token = create_invitation(db, round_, company, app.state.secret_key)
     page = client.get(f"/i/{token}")
     assert "多摩テスト金属株式会社" in page.text
     started = client.post(f"/i/{token}/start", data={"csrf_token": csrf_of(page.text)})

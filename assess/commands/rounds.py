@@ -85,7 +85,7 @@ def invite(
         record = Company(name=company, contact_note=note)
         db.add(record)
         db.commit()
-        token = create_invitation(db, round_, record)
+        token = create_invitation(db, round_, record, Settings().resolved_secret_key())
     typer.echo(f"{company}: {BASE_URL}/i/{token}")
 
 

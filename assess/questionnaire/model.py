@@ -19,6 +19,7 @@ ROLES = (
     "company.legal_form",
     *(f"narrative.{key}" for key in NARRATIVE_KEYS),
     "consent.publication",
+    "support.needed",
 )
 
 

@@ -6,6 +6,7 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -14,8 +15,11 @@ from assess.config import Settings
 from assess.practices import load_checked
 from assess.questionnaire.registry import Registry, load_directory
 from assess.services import register_versions
+from urllib.parse import quote
+
+from assess.web.auth import AdminRequired, StaffRequired
 from assess.web.middleware import LocaleAndHeaders
-from assess.web.routes import results, site, survey
+from assess.web.routes import api, results, site, staff_admin, staff_auth, staff_responses, staff_rounds, survey
 from assess.web.templating import make_environment, render
 
 STATIC_DIR = __import__("pathlib").Path(__file__).resolve().parent.parent / "static"
@@ -24,7 +28,10 @@ log = logging.getLogger("assess")
 
 def create_app(settings: Settings | None = None, registry: Registry | None = None) -> FastAPI:
     settings = settings or Settings()
-    app = FastAPI(title="assess", docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json")
+    # The interactive docs page of FastAPI loads scripts from a CDN, which the
+    # Content-Security-Policy (and offline installations) forbid: /api/docs
+    # renders the same OpenAPI schema on the server instead.
+    app = FastAPI(title="assess API", version="1", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
     app.state.settings = settings
     app.state.secret_key = settings.resolved_secret_key()
     app.state.engine = db.make_engine(settings.db_url)
@@ -34,9 +41,9 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
     app.state.practices = load_checked(app.state.registry.all(), settings.practices_file)
     app.state.templates = make_environment()
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    app.include_router(site.router)
-    app.include_router(survey.router)
-    app.include_router(results.router)
+    for module in (site, survey, results, staff_auth, staff_responses, staff_rounds, staff_admin):
+        app.include_router(module.router, include_in_schema=False)
+    app.include_router(api.router)
     _install_error_pages(app)
     app.add_middleware(LocaleAndHeaders, default_locale=settings.default_locale)
     return app
@@ -44,11 +51,22 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
 
 def _install_error_pages(app: FastAPI) -> None:
     # Respondents and staff see a page in their language, never a traceback.
+    @app.exception_handler(StaffRequired)
+    async def login_required(request: Request, exc: StaffRequired):
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": "authentication required"}, status_code=401, headers={"www-authenticate": "Bearer"})
+        target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""), safe="")
+        return RedirectResponse(f"/staff/login?next={target}", status_code=303)
+
+    @app.exception_handler(AdminRequired)
+    async def admin_required(request: Request, exc: AdminRequired):
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": "administrators only"}, status_code=403)
+        return render(request, "site/error.html", {"status": 403, "detail": "admin"}, 403)
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
         if request.url.path.startswith("/api/"):
-            from fastapi.responses import JSONResponse
-
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
         return render(request, "site/error.html", {"status": exc.status_code, "detail": exc.detail}, exc.status_code)
 

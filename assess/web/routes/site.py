@@ -74,3 +74,19 @@ def sources_html() -> Markup:
     if items:
         out.append("<ul>" + "".join(items) + "</ul>")
     return Markup("\n".join(out))
+
+
+@router.get("/api/docs")
+def api_docs(request: Request):
+    """The JSON API's OpenAPI schema as a readable page."""
+    schema = request.app.openapi()
+    endpoints = []
+    for path, methods in schema.get("paths", {}).items():
+        for method, spec in methods.items():
+            endpoints.append({
+                "method": method.upper(), "path": path, "summary": spec.get("summary", ""),
+                "parameters": [(p["name"], p["in"], p.get("required", False)) for p in spec.get("parameters", [])],
+                "returns": next(iter(spec.get("responses", {}).get("200", {}).get("content", {}).get("application/json", {}).get("schema", {}).values()), ""),
+            })
+    models = {name: list(model.get("properties", {})) for name, model in schema.get("components", {}).get("schemas", {}).items()}
+    return render(request, "site/api_docs.html", {"endpoints": endpoints, "models": models})

@@ -9,7 +9,8 @@ from __future__ import annotations
 from fastapi import HTTPException, Request
 from fastapi.responses import RedirectResponse
 
-from assess.db import retry_locked
+from assess.db import retry_locked, session
+from assess.review import open_comments
 from assess.explain import answer_text
 from assess.models import Company, Response, Round
 from assess.questionnaire.conditions import visibility
@@ -119,7 +120,12 @@ def resume(token: str, db: DbDep, registry: RegistryDep):
 
 
 def survey_context(request: Request, token: str, response: Response, questionnaire: Questionnaire, locale: str) -> dict:
+    comments = []
+    if response.status == "returned":  # rare: a session of its own is simpler than passing one through
+        with session(request.app.state.engine) as db:
+            comments = open_comments(db, response)
     return {
+        "comments": comments,
         "token": token, "resume_url": str(request.base_url).rstrip("/") + f"/s/{token}",
         "response": response, "title": questionnaire.title.get(locale),
         "sections": [(s.id, s.title.get(locale)) for s in questionnaire.sections],

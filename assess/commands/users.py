@@ -1,0 +1,39 @@
+"""`assess user add`: staff accounts from the command line."""
+
+from __future__ import annotations
+
+import typer
+
+from assess.config import Settings
+
+user_app = typer.Typer(help="Staff accounts.", no_args_is_help=True)
+
+
+@user_app.command("add")
+def add(
+    email: str = typer.Argument(..., help="The staff member's e-mail address (their login)."),
+    role: str = typer.Option("staff", help="staff or admin."),
+    name: str = typer.Option("", help="Display name."),
+    link: bool = typer.Option(False, "--link", help="Print a one-time set-password link instead of asking for a password."),
+    base_url: str = typer.Option("http://127.0.0.1:8000", help="Address of the app, for the link."),
+) -> None:
+    """Create a staff account: asks for a password, or prints a one-time link."""
+    from assess import db
+    from assess.accounts import MIN_PASSWORD, create_user, issue_password_link
+
+    password = None
+    if not link:
+        password = typer.prompt(f"Password for {email} (at least {MIN_PASSWORD} characters)", hide_input=True, confirmation_prompt=True)
+    engine = db.make_engine(Settings().db_url)
+    db.upgrade(engine)
+    with db.session(engine) as s:
+        try:
+            user = create_user(s, email, role, name, password)
+        except ValueError as exc:
+            typer.echo(f"cannot add: {exc}", err=True)
+            raise typer.Exit(1)
+        if link:
+            token = issue_password_link(s, user)
+            typer.echo(f"{user.email} ({user.role}): set a password at {base_url.rstrip('/')}/staff/password/{token} (valid 3 days)")
+        else:
+            typer.echo(f"{user.email} ({user.role}) added")

@@ -1,0 +1,73 @@
+"""Staff login, logout and setting a password from a one-time link."""
+
+from __future__ import annotations
+
+from fastapi import HTTPException, Request
+from fastapi.responses import RedirectResponse
+
+from assess.accounts import MIN_PASSWORD, login, password_token_user, set_password, throttle_minutes
+from assess.web.auth import clear_session, session_user, set_session
+from assess.web.deps import DbDep, FormDep
+from assess.web.security import FormRouter
+from assess.web.templating import render
+
+router = FormRouter()
+
+
+def safe_next(target: str) -> str:
+    # Only back into the workspace: never to another site.
+    return target if target.startswith(("/staff", "/api/docs")) and not target.startswith("//") else "/staff/responses"
+
+
+@router.get("/staff/login")
+def login_page(request: Request, db: DbDep):
+    if session_user(request, db) is not None:
+        return RedirectResponse(safe_next(request.query_params.get("next", "")), status_code=303)
+    return render(request, "staff/login.html", {"next": request.query_params.get("next", ""), "error": None})
+
+
+@router.post("/staff/login")
+def login_submit(request: Request, form: FormDep, db: DbDep):
+    email = str(form.get("email", "")).strip()[:200]
+    password = str(form.get("password", ""))
+    target = safe_next(str(form.get("next", "")))
+    address = request.client.host if request.client else "unknown"
+    wait = throttle_minutes(db, email, address)
+    if wait:
+        return render(request, "staff/login.html", {"next": target, "email": email, "error": "throttled", "minutes": wait}, 429)
+    user = login(db, email, password, address)
+    if user is None:
+        return render(request, "staff/login.html", {"next": target, "email": email, "error": "wrong"}, 401)
+    response = RedirectResponse(target, status_code=303)
+    set_session(request, response, user)
+    return response
+
+
+@router.post("/staff/logout")
+def logout(request: Request):
+    response = RedirectResponse("/staff/login", status_code=303)
+    clear_session(response)
+    return response
+
+
+@router.get("/staff/password/{token}")
+def password_page(request: Request, token: str, db: DbDep):
+    found = password_token_user(db, token)
+    if found is None:
+        raise HTTPException(404)
+    return render(request, "staff/password.html", {"token": token, "email": found[1].email, "error": None, "minimum": MIN_PASSWORD})
+
+
+@router.post("/staff/password/{token}")
+def password_submit(request: Request, token: str, form: FormDep, db: DbDep):
+    found = password_token_user(db, token)
+    if found is None:
+        raise HTTPException(404)
+    password, again = str(form.get("password", "")), str(form.get("again", ""))
+    error = "short" if len(password) < MIN_PASSWORD else ("mismatch" if password != again else None)
+    if error:
+        return render(request, "staff/password.html", {"token": token, "email": found[1].email, "error": error, "minimum": MIN_PASSWORD}, 400)
+    user = set_password(db, token, password)
+    response = RedirectResponse("/staff/responses", status_code=303)
+    set_session(request, response, user)
+    return response
