@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from sqlmodel import Session, select
 
 from assess.explain import answer_text
-from assess.i18n import N_, gettext
+from assess.i18n import LABELS, N_, gettext
 from assess.models import Answer, Company, Response, ResponseScore
 from assess.questionnaire.model import Questionnaire
 
@@ -54,7 +54,7 @@ def table(db: Session, round_id: int, questionnaire: Questionnaire, locale: str)
     rows = []
     for response, company in responses:
         a, s = answers[response.id], scores[response.id]
-        row = [response.id, company or "", response.status, response.submitted_at.strftime("%Y-%m-%d %H:%M") if response.submitted_at else "",
+        row = [response.id, company or "", gettext(locale, LABELS[response.status]), response.submitted_at.strftime("%Y-%m-%d %H:%M") if response.submitted_at else "",
                response.overall_score, levels.get(response.overall_level or "", "")]
         for area_id, _ in areas:
             cached = s.get(("area", area_id))

@@ -26,6 +26,15 @@ def N_(message: str) -> str:
     return message
 
 
+# Names of statuses and review steps (label() in templates, exports).
+LABELS = {
+    "draft": N_("Draft"), "submitted": N_("Submitted"), "in_review": N_("In review"), "returned": N_("Returned"),
+    "approved": N_("Approved"), "start_review": N_("Review started"), "return": N_("Returned to the company"),
+    "approve": N_("Approved"), "reopen": N_("Review reopened"), "note": N_("Note"), "resubmit": N_("Resubmitted"),
+    "open": N_("Open"), "closed": N_("Closed"), "invitation": N_("By invitation only"),
+}
+
+
 def normalize_locale(value: str | None, default: str = DEFAULT_LOCALE) -> str:
     if not value:
         return default

@@ -3,18 +3,20 @@ cached at submit, so they stay fast with many thousands of responses."""
 
 from __future__ import annotations
 
+import json
 import statistics
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, case, func
+from sqlalchemy import String, and_, case, cast, func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from assess.models import Answer, Company, Invitation, Response, ResponseScore, Round
 
 PAGE_SIZE = 50
-MIN_PEERS = 5  # fewer and a single company could be recognised
+MIN_PEERS = 5
+HEAT_LIMIT = 100  # fewer and a single company could be recognised
 STATUSES = ("draft", "submitted", "in_review", "returned", "approved")
 SORTS = ("overall", "company", "submitted")
 
@@ -115,33 +117,60 @@ def quartiles(values: list[float]) -> dict[str, float] | None:
 SCORED = ("submitted", "in_review", "approved", "returned")
 
 
+_OVERVIEWS: dict[tuple, dict] = {}
+OVERVIEW_CACHE = 32
+
+
 def round_overview(db: Session, round_id: int, area_ids: tuple[str, ...], support_question: str | None) -> dict[str, Any]:
+    """The round's statistics, recomputed only when one of its responses changed
+    (every save, submit and review step updates `Response.updated_at`)."""
+    count, changed = db.exec(select(func.count(), func.max(Response.updated_at)).where(Response.round_id == round_id)).one()
+    key = (round_id, count, str(changed), area_ids, support_question)
+    if key not in _OVERVIEWS:
+        if len(_OVERVIEWS) >= OVERVIEW_CACHE:
+            _OVERVIEWS.pop(next(iter(_OVERVIEWS)))
+        _OVERVIEWS[key] = _round_overview(db, round_id, area_ids, support_question)
+    return _OVERVIEWS[key]
+
+
+def _round_overview(db: Session, round_id: int, area_ids: tuple[str, ...], support_question: str | None) -> dict[str, Any]:
     scored = select(Response.id).where(Response.round_id == round_id, Response.submitted_at.is_not(None), Response.status.in_(SCORED))
     areas: dict[str, list[float]] = {a: [] for a in area_ids}
-    goals: dict[int, dict[int, tuple[float, str]]] = {}
-    for response_id, kind, key, value, level in db.exec(
-        select(ResponseScore.response_id, ResponseScore.kind, ResponseScore.key, ResponseScore.value, ResponseScore.level)
-        .where(ResponseScore.response_id.in_(scored))
-    ):
-        if kind == "area" and key in areas:
+    # Tens of thousands of plain rows: Core, without ORM row processing.
+    conn = db.connection()
+    for key, value in conn.execute(select(ResponseScore.key, ResponseScore.value)
+                                   .where(ResponseScore.response_id.in_(scored), ResponseScore.kind == "area")).all():
+        if key in areas:
             areas[key].append(value)
-        elif kind == "goal":
-            goals.setdefault(response_id, {})[int(key)] = (value, level or "none")
-    overall = [v for v in db.exec(select(Response.overall_score).where(Response.id.in_(scored), Response.overall_score.is_not(None)))]
-    levels = dict(db.exec(select(Response.overall_level, func.count()).where(Response.id.in_(scored)).group_by(Response.overall_level)).all())
-    names = dict(db.exec(select(Response.id, Company.name).join(Company, Response.company_id == Company.id, isouter=True).where(Response.id.in_(scored))).all())
+    # The heat map shows at most HEAT_LIMIT companies (by name); the export has all.
+    shown = db.exec(select(Response.id, Company.name).join(Company, Response.company_id == Company.id, isouter=True)
+                    .where(Response.id.in_(scored)).order_by(Company.name, Response.id).limit(HEAT_LIMIT)).all()
+    names = dict(shown)
+    goals: dict[int, dict[int, tuple[float, str]]] = {rid: {} for rid in names}
+    if names:
+        for response_id, key, value, level in db.exec(
+            select(ResponseScore.response_id, ResponseScore.key, ResponseScore.value, ResponseScore.level)
+            .where(ResponseScore.response_id.in_(list(names)), ResponseScore.kind == "goal")
+        ):
+            goals[response_id][int(key)] = (value, level or "none")
+    overall = [v for (v,) in conn.execute(select(Response.overall_score).where(Response.id.in_(scored), Response.overall_score.is_not(None)))]
+    levels = dict(conn.execute(select(Response.overall_level, func.count()).where(Response.id.in_(scored)).group_by(Response.overall_level)).all())
     support: dict[str, int] = {}
     if support_question:
-        for value in db.exec(select(Answer.value).where(Answer.response_id.in_(scored), Answer.question_id == support_question)):
-            for item in value if isinstance(value, list) else [value]:
-                support[item] = support.get(item, 0) + 1
-    heat = [{"response_id": rid, "company": names.get(rid) or f"#{rid}", "goals": goals[rid]} for rid in sorted(goals, key=lambda r: (names.get(r) or "", r))]
+        # Grouped by the answer's JSON text: few distinct combinations to decode.
+        text = cast(Answer.value, String)
+        for value, n in conn.execute(select(text, func.count()).where(Answer.response_id.in_(scored), Answer.question_id == support_question).group_by(text)):
+            chosen = json.loads(value)
+            for item in chosen if isinstance(chosen, list) else [chosen]:
+                support[item] = support.get(item, 0) + n
+    heat = [{"response_id": rid, "company": name or f"#{rid}", "goals": goals[rid]} for rid, name in shown]
     return {
         "count": len(overall),
         "overall": quartiles(overall),
         "areas": {a: quartiles(v) for a, v in areas.items()},
         "levels": levels,
         "heat": heat,
+        "heat_total": len(overall),
         "support": dict(sorted(support.items(), key=lambda kv: -kv[1])),
     }
 

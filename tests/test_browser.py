@@ -249,3 +249,66 @@ def test_pages_work_at_360_pixels(live, browser):
     page.goto(page.url.replace("/p/profile", "/review"))
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     context.close()
+
+
+def test_staff_review_flow(live, browser, tmp_path):
+    """Log in, find a response, return it, the company resubmits, approve,
+    edit the case study, export XLSX and read it back."""
+    from openpyxl import load_workbook
+
+    from staff_helpers import PASSWORD, make_user
+
+    make_user(live.app, "reviewer@example.org")
+    company, page = new_page(browser)
+    begin(page, live)
+    answer_all_sections(page)
+    page.locator(".submit-form button").click()
+    page.wait_for_url("**/results")
+    link = page.locator("#resume-link").input_value()
+
+    staff_context, staff = new_page(browser)
+    staff.goto(f"{live.url}/staff/responses")
+    staff.get_by_label("メールアドレス").fill("reviewer@example.org")
+    staff.get_by_label("パスワード").fill(PASSWORD)
+    staff.get_by_role("button", name="ログイン").click()
+    staff.wait_for_url("**/staff/responses")
+    staff.get_by_label("会社名").fill("地域とともに歩む")
+    staff.get_by_role("button", name="絞り込む").click()
+    staff.locator("table.list a", has_text="地域とともに歩む").first.click()
+    shot(staff, "staff-response")
+    assert axe_violations(staff, "staff-response") == []
+    staff.get_by_label("企業へのコメント").fill("温室効果ガスの回答をご確認ください。")
+    staff.get_by_role("button", name="企業に差し戻す").click()
+    expect(staff.locator(".history")).to_contain_text("温室効果ガスの回答をご確認ください。")
+
+    page.goto(link)
+    expect(page.locator("#comments-title")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("温室効果ガスの回答をご確認ください。")
+    page.goto(link + "/review")
+    page.locator(".submit-form button").click()
+    page.wait_for_url("**/results")
+
+    staff.reload()
+    expect(staff.locator(".history")).to_contain_text("再提出")
+    staff.get_by_role("button", name="承認する").click()
+    expect(staff.locator("main")).to_contain_text("承認済み")
+    staff.get_by_role("link", name="冊子用の事例を編集").click()
+    staff.get_by_label("モットー").fill("人と地域をつなぐものづくり")
+    staff.get_by_label("この調査回の冊子に掲載する").check()
+    staff.get_by_role("button", name="事例を保存").click()
+    expect(staff.locator(".notice.success")).to_be_visible()
+    shot(staff, "staff-case-study")
+
+    staff.goto(f"{live.url}/staff/rounds")
+    staff.locator("table a").first.click()
+    with staff.expect_download() as download:
+        staff.get_by_role("link", name="XLSXで出力").click()
+    path = tmp_path / "export.xlsx"
+    download.value.save_as(path)
+    sheet = load_workbook(path).active
+    assert sheet.cell(1, 2).value == "会社" and sheet.max_row == 2
+    assert sheet.cell(2, 3).value == "承認済み"
+    staff.goto(f"{live.url}/staff/rounds/1/overview")
+    shot(staff, "staff-overview")
+    company.close()
+    staff_context.close()

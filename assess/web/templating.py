@@ -9,17 +9,10 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from assess.config import PROJECT_ROOT
-from assess.i18n import LOCALES, N_, translations
+from assess.i18n import LABELS, LOCALES, translations
 from assess.web.security import csrf_token, set_csrf_cookie
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
-# Names of statuses and review steps, shown through label() in templates.
-LABELS = {
-    "draft": N_("Draft"), "submitted": N_("Submitted"), "in_review": N_("In review"), "returned": N_("Returned"),
-    "approved": N_("Approved"), "start_review": N_("Review started"), "return": N_("Returned to the company"),
-    "approve": N_("Approved"), "reopen": N_("Review reopened"), "note": N_("Note"), "resubmit": N_("Resubmitted"),
-    "open": N_("Open"), "closed": N_("Closed"), "invitation": N_("By invitation only"),
-}
 
 
 def make_environment(template_dir: Path = TEMPLATE_DIR) -> Environment:

@@ -1,0 +1,74 @@
+"""Every route of the app, enumerated: staff routes refuse anonymous visitors
+and respondent links, admin routes refuse staff, and no POST is accepted
+without a valid CSRF token."""
+
+import re
+
+import pytest
+
+from assess.web.routes import api, results, site, staff_admin, staff_auth, staff_responses, staff_rounds, survey
+from staff_helpers import log_in, make_user, submitted
+from survey_helpers import add_round, csrf_of
+
+MODULES = (site, survey, results, staff_auth, staff_responses, staff_rounds, staff_admin, api)
+PUBLIC_STAFF = {"/staff/login", "/staff/logout", "/staff/password/{token}"}
+ADMIN_PREFIXES = ("/staff/users", "/staff/tokens")
+
+
+def routes():
+    for module in MODULES:
+        for route in module.router.routes:
+            for method in sorted(route.methods - {"HEAD"}):
+                yield method, route.path
+
+
+def concrete(path: str, ids: dict) -> str:
+    return re.sub(r"\{(\w+)\}", lambda m: str(ids.get(m.group(1), "1")), path)
+
+
+ALL = sorted(set(routes()))
+STAFF = [(m, p) for m, p in ALL if (p.startswith("/staff") and p not in PUBLIC_STAFF) or p.startswith("/api/") and p not in ("/api/docs",)]
+ADMIN = [(m, p) for m, p in ALL if p.startswith(ADMIN_PREFIXES)]
+POSTS = [(m, p) for m, p in ALL if m == "POST"]
+
+
+def test_the_enumeration_finds_the_routes():
+    assert len(STAFF) >= 20 and len(ADMIN) >= 6 and len(POSTS) >= 15
+
+
+@pytest.fixture
+def world(app, client):
+    round_ = add_round(app)
+    token = submitted(client)
+    return {"round_id": round_.id, "response_id": 1, "user_id": 1, "token_id": 1, "token": token, "section_id": "env",
+            "slug": "saga-2019", "fmt": "csv"}
+
+
+@pytest.mark.parametrize("method,path", STAFF)
+def test_staff_routes_refuse_anonymous_visitors_and_respondents(app, client, world, method, path):
+    url = concrete(path, world)
+    client.get(f"/s/{world['token']}/results")  # a respondent with a working link
+    csrf = csrf_of(client.get("/r/saga-2019").text)
+    reply = client.request(method, url, data={"csrf_token": csrf} if method == "POST" else None)
+    if path.startswith("/api/"):
+        assert reply.status_code == 401, url
+    else:
+        assert reply.status_code == 303 and reply.headers["location"].startswith("/staff/login"), url
+
+
+@pytest.mark.parametrize("method,path", ADMIN)
+def test_admin_routes_refuse_staff(app, client, world, method, path):
+    make_user(app)
+    log_in(client)
+    csrf = csrf_of(client.get("/staff/responses").text)
+    reply = client.request(method, concrete(path, world), data={"csrf_token": csrf} if method == "POST" else None)
+    assert reply.status_code == 403, path
+
+
+@pytest.mark.parametrize("method,path", POSTS)
+def test_every_post_needs_a_valid_csrf_token(app, client, world, method, path):
+    make_user(app, "admin@example.org", "admin")
+    log_in(client, "admin@example.org")
+    url = concrete(path, world)
+    assert client.post(url, data={}).status_code == 403, url
+    assert client.post(url, data={"csrf_token": "forged"}).status_code == 403, url
