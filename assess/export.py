@@ -46,7 +46,7 @@ def table(db: Session, round_id: int, questionnaire: Questionnaire, locale: str)
     areas = [(a.id, a.label.get(locale)) for a in questionnaire.areas]
     levels = {level.id: level.label.get(locale) for level in questionnaire.maturity_levels}
     t = lambda text, **kw: gettext(locale, text, **kw)  # noqa: E731
-    header = [t(N_("Response")), t(N_("Company")), t(N_("Status")), t(N_("Submitted")), t(N_("Overall score")), t(N_("Maturity level"))]
+    header = [t(N_("Response")), t(N_("Company")), t(N_("Status")), t(N_("Submitted on")), t(N_("Overall score")), t(N_("Maturity level"))]
     for _, label in areas:
         header += [label, f"{label} ({t(N_('Maturity level'))})"]
     header += [t(N_("SDG {n}"), n=n) for n in range(1, 18)]
