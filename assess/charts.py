@@ -89,10 +89,11 @@ def goal_tiles(goals: list[dict], title: str, columns: int = 6, size: int = 92) 
         parts.append(f'<g transform="translate({x},{y})">')
         parts.append(f'<rect width="{size}" height="{size}" rx="4" fill="{escape(goal["color"])}" fill-opacity="{opacity}"/>')
         ink = "#ffffff" if opacity >= 0.6 and not _light(goal["color"]) else "#1d2329"
-        parts.append(f'<text x="8" y="30" font-size="26" font-weight="bold" fill="{ink}">{goal["number"]}</text>')
+        k = size / 92  # text scales with the tile
+        parts.append(f'<text x="{8 * k:.1f}" y="{30 * k:.1f}" font-size="{26 * k:.1f}" font-weight="bold" fill="{ink}">{goal["number"]}</text>')
         per_line = 7 if any(ord(c) > 0x3000 for c in goal["short"]) else 13
         for j, line in enumerate(_lines(goal["short"], per_line)):
-            parts.append(f'<text x="8" y="{50 + j * 13}" font-size="10.5" fill="{ink}">{escape(line)}</text>')
+            parts.append(f'<text x="{8 * k:.1f}" y="{(50 + j * 13) * k:.1f}" font-size="{10.5 * k:.1f}" fill="{ink}">{escape(line)}</text>')
         parts.append("</g>")
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -21,6 +21,7 @@ app.add_typer(questionnaire_app, name="questionnaire")
 def _register_commands() -> None:
     from assess.commands.rounds import demo, invite, round_app
     from assess.commands.sdg import score_command, sdg_app
+    from assess.commands.printing import booklet, report
     from assess.commands.users import user_app
 
     app.add_typer(sdg_app, name="sdg")
@@ -29,6 +30,8 @@ def _register_commands() -> None:
     app.command("score")(score_command)
     app.command("invite")(invite)
     app.command("demo")(demo)
+    app.command("booklet")(booklet)
+    app.command("report")(report)
 
 
 _register_commands()

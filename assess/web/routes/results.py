@@ -100,3 +100,16 @@ def results(request: Request, token: str, db: DbDep, registry: RegistryDep, prac
     context.update(results_context(questionnaire, practices, answers, locale))
     context["round_name"] = db.get(Round, response.round_id).name(locale)
     return private(render(request, "survey/results.html", context))
+
+
+@router.get("/s/{token}/report.pdf")
+def company_report(request: Request, token: str, db: DbDep, registry: RegistryDep, practices: PracticesDep, locale: LocaleDep):
+    from fastapi.responses import Response as HttpResponse
+
+    from assess.pdf.service import print_report
+
+    response, _ = respondent(db, registry, token)
+    if response.status in EDITABLE:
+        return private(redirect(f"/s/{token}/review"))
+    pdf = print_report(db, response, registry, practices, locale)
+    return private(HttpResponse(pdf, media_type="application/pdf", headers={"content-disposition": 'attachment; filename="feedback-report.pdf"'}))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from fastapi import HTTPException, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response as HttpResponse
 from sqlmodel import select
 
 from assess.charts import area_chart
@@ -142,3 +142,12 @@ def case_save(request: Request, response_id: int, staff: StaffDep, form: FormDep
         error = "consent" if isinstance(exc, ConsentMissing) else "status"
         return case_page(request, db, response, questionnaire, answers, study, error, 400)
     return RedirectResponse(f"/staff/responses/{response_id}/case-study?saved=1", status_code=303)
+
+
+@router.get("/staff/responses/{response_id}/report.pdf")
+def staff_report(request: Request, response_id: int, staff: StaffDep, db: DbDep):
+    from assess.pdf.service import print_report
+
+    response, _, _ = load(request, db, response_id)
+    pdf = print_report(db, response, request.app.state.registry, request.app.state.practices, request.state.locale)
+    return HttpResponse(pdf, media_type="application/pdf", headers={"content-disposition": f'attachment; filename="report-{response_id}.pdf"'})

@@ -225,3 +225,19 @@ def export(request: Request, round_id: int, fmt: str, staff: StaffDep, db: DbDep
                             headers={"content-disposition": f'attachment; filename="{name}"'})
     return HttpResponse(to_xlsx(header, rows, round_.slug), headers={"content-disposition": f'attachment; filename="{name}"'},
                         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@router.get("/staff/rounds/{round_id}/booklet.pdf")
+def booklet_pdf(request: Request, round_id: int, staff: StaffDep, db: DbDep):
+    from assess.pdf.render import RenderError
+    from assess.pdf.service import print_booklet
+
+    round_ = get_round(db, round_id)
+    locale = request.state.locale
+    try:
+        pdf, cases = print_booklet(db, [round_.id], request.app.state.registry, request.app.state.practices, locale)
+    except RenderError as exc:
+        return render(request, "site/error.html", {"status": 500, "detail": str(exc)}, 500)
+    with write_transaction(db):
+        audit(db, staff.email, "round.booklet", "round", round_.id, detail=f"{cases} case studies, {locale}")
+    return HttpResponse(pdf, media_type="application/pdf", headers={"content-disposition": f'attachment; filename="{round_.slug}-booklet-{locale}.pdf"'})

@@ -1,0 +1,1 @@
+"""Printed output: case-study booklets and feedback reports (WeasyPrint)."""

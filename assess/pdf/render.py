@@ -1,0 +1,170 @@
+"""Rendering booklets and reports with WeasyPrint.
+
+A booklet is rendered in parts (front matter, one part per region divider
+and per case study, a closing page) in parallel worker processes, merged
+with pypdf, and given its page numbers "n / N" by stamping a footer layer:
+page counters and target-counter do not cross separately rendered
+documents, so the table of contents gets literal page numbers computed from
+the parts. Parts are cached by the digest of their HTML, so re-printing after
+one case study changed renders only that part. `render_single` renders the
+same booklet as one document (CSS counters and target-counter), for small
+booklets and as the benchmark's reference.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from collections import OrderedDict
+from concurrent.futures import ProcessPoolExecutor, TimeoutError as FutureTimeout
+from typing import Callable
+
+from jinja2 import Environment
+from markupsafe import Markup
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import NameObject, TextStringObject
+
+from assess.pdf.content import Booklet
+from assess.pdf.fetcher import StaticFetcher
+
+PART_TIMEOUT = 120  # seconds for one part; a stuck part fails the booklet with its name
+WORKERS = max(1, min(2, os.cpu_count() or 1))
+_CACHE: "OrderedDict[str, tuple[bytes, int]]" = OrderedDict()
+CACHE_SIZE = 2000
+_POOL: ProcessPoolExecutor | None = None
+
+
+class RenderError(Exception):
+    """A part could not be rendered; says which."""
+
+
+def css_string(value: str) -> Markup:
+    """A CSS string literal: every ASCII character but letters and digits escaped,
+    so it is safe inside <style> (hence Markup, not HTML-escaped again)."""
+    return Markup('"' + "".join(c if not c.isascii() or c.isalnum() else f"\\{ord(c):x} " for c in str(value)) + '"')
+
+
+# --- in worker processes -------------------------------------------------------------
+
+_FONTS = None
+
+
+def render_html(html: str) -> tuple[bytes, int]:
+    """PDF bytes and page count of one HTML document (runs in a worker)."""
+    global _FONTS
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    if _FONTS is None:
+        _FONTS = FontConfiguration()  # reused: font discovery is a large part of a small render
+    fetcher = StaticFetcher()
+    document = HTML(string=html, base_url="assess-static:/", url_fetcher=fetcher).render(font_config=_FONTS)
+    return document.write_pdf(), len(document.pages)
+
+
+def _pool() -> ProcessPoolExecutor:
+    global _POOL
+    if _POOL is None:
+        import multiprocessing
+
+        # spawn, not fork: the web server has threads, and a forked child inherits their locks.
+        _POOL = ProcessPoolExecutor(max_workers=WORKERS, mp_context=multiprocessing.get_context("spawn"))
+    return _POOL
+
+
+def _digest(html: str) -> str:
+    return hashlib.sha256(html.encode("utf-8")).hexdigest()
+
+
+def render_parts(htmls: dict[object, str], names: dict[object, str], progress: Callable[[int], None] | None = None) -> dict[object, tuple[bytes, int]]:
+    out, pending = {}, {}
+    for key, html in htmls.items():
+        digest = _digest(html)
+        if digest in _CACHE:
+            _CACHE.move_to_end(digest)
+            out[key] = _CACHE[digest]
+            if progress:
+                progress(1)
+        else:
+            pending[key] = (digest, _pool().submit(render_html, html))
+    for key, (digest, future) in pending.items():
+        try:
+            out[key] = future.result(timeout=PART_TIMEOUT)
+        except FutureTimeout:
+            raise RenderError(f"{names.get(key, key)}: rendering took longer than {PART_TIMEOUT} s") from None
+        except Exception as exc:  # the worker's error, with the part it belongs to
+            raise RenderError(f"{names.get(key, key)}: {exc}") from None
+        _CACHE[digest] = out[key]
+        if len(_CACHE) > CACHE_SIZE:
+            _CACHE.popitem(last=False)
+        if progress:
+            progress(1)
+    return out
+
+
+# --- booklets ---------------------------------------------------------------------------
+
+
+def booklet_html(env: Environment, context: dict, booklet: Booklet, part=None, pages: dict | None = None) -> str:
+    return env.get_template("print/booklet.html").render({**context, "b": booklet, "part": part, "pages": pages or {}})
+
+
+def render_single(env: Environment, context: dict, booklet: Booklet) -> bytes:
+    pdf, _ = render_html(booklet_html(env, context, booklet))
+    return _finish(PdfReader(io.BytesIO(pdf)), booklet, context["locale"], [], stamp=None)
+
+
+def render_booklet(env: Environment, context: dict, booklet: Booklet, progress: Callable[[int], None] | None = None) -> bytes:
+    keys: list = []
+    for region in booklet.regions_list:
+        keys.append(("divider", region["index"]))
+        keys += [("case", c["number"]) for c in region["cases"]]
+    keys.append("closing")
+    names = {("case", c["number"]): f"case study #{c['number']} ({c['company']})" for c in booklet.cases}
+    htmls = {key: booklet_html(env, context, booklet, part=key) for key in keys}
+    # The front matter's length does not depend on the numbers in its contents list.
+    provisional = {c["number"]: 999 for c in booklet.cases}
+    htmls["front-draft"] = booklet_html(env, context, booklet, part="front", pages=provisional)
+    parts = render_parts(htmls, {**names, "front-draft": "front matter"}, progress)
+    page = parts["front-draft"][1] + 1
+    starts = {}
+    for key in keys:
+        if key[0] == "case":
+            starts[key[1]] = page
+        page += parts[key][1]
+    front = render_parts({"front": booklet_html(env, context, booklet, part="front", pages=starts)}, {"front": "front matter"})["front"]
+    writer = PdfWriter()
+    for pdf, _ in [front] + [parts[k] for k in keys]:
+        writer.append(PdfReader(io.BytesIO(pdf)), import_outline=False)
+    total = len(writer.pages)
+    footer, _ = render_parts({"footer": _footer_html(total)}, {"footer": "page numbers"})["footer"]
+    outline = [(c["number"], c["company"], starts[c["number"]] - 1) for c in booklet.cases]
+    return _finish(writer, booklet, context["locale"], outline, stamp=PdfReader(io.BytesIO(footer)))
+
+
+def _footer_html(total: int) -> str:
+    pages = "".join('<div class="p"></div>' for _ in range(total))
+    return ("<!doctype html><html><head><style>"
+            "@page { size: A4; margin: 22mm 18mm 20mm 18mm; @bottom-center { content: counter(page) \" / \" counter(pages);"
+            " font-family: 'Noto Sans CJK JP', sans-serif; font-size: 8pt; color: #5a6570; } }"
+            "@page :first { @bottom-center { content: none; } }"
+            ".p { break-after: page; height: 1px; }</style></head><body>" + pages + "</body></html>")
+
+
+def _finish(source, booklet: Booklet, locale: str, outline: list, stamp: PdfReader | None) -> bytes:
+    writer = source if isinstance(source, PdfWriter) else PdfWriter(clone_from=source)
+    if stamp is not None:
+        for page, layer in zip(writer.pages, stamp.pages):
+            page.merge_page(layer)
+    for number, company, index in outline:
+        writer.add_outline_item(title=f"#{number} {company}", page_number=index)
+    writer.add_metadata({"/Title": booklet.title, "/Subject": booklet.rounds, "/Creator": "assess"})
+    writer._root_object[NameObject("/Lang")] = TextStringObject(locale)
+    for page in writer.pages:
+        page.compress_content_streams()
+    # Parts repeat their font subsets; keep one copy of identical objects.
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
