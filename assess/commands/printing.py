@@ -31,8 +31,8 @@ def booklet(
 
     from assess.models import Round
     from assess.pdf.content import booklet_content
-    from assess.pdf.render import RenderError
-    from assess.pdf.service import print_booklet
+    from assess.pdf.render import CHUNK_CASES, RenderError
+    from assess.pdf.service import SINGLE_BELOW, print_booklet
     from assess.web.routes.site import sources_html
 
     session, registry, practices = _setup()
@@ -48,7 +48,8 @@ def booklet(
         if cases == 0:
             typer.echo("no approved, consented case study is marked for inclusion in these rounds", err=True)
             raise typer.Exit(1)
-        with typer.progressbar(length=cases + 4, label=f"printing {cases} case studies") as bar:
+        parts = -(-cases // CHUNK_CASES) + 4 if cases >= SINGLE_BELOW else cases + 4  # rendered parts, see assess/pdf/render.py
+        with typer.progressbar(length=parts, label=f"printing {cases} case studies") as bar:
             try:
                 pdf, _ = print_booklet(db, ids, registry, practices, lang, progress=bar.update)
             except RenderError as exc:

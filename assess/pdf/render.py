@@ -30,7 +30,10 @@ from assess.pdf.fetcher import StaticFetcher
 
 PART_TIMEOUT = 120  # seconds for one part; a stuck part fails the booklet with its name
 WORKERS = max(1, min(2, os.cpu_count() or 1))
-_CACHE: "OrderedDict[str, tuple[bytes, int]]" = OrderedDict()
+# Case studies per separately rendered part: fewer parts repeat fewer fonts and
+# start-up costs; smaller ones re-render less when one case study changes.
+CHUNK_CASES = 10
+_CACHE: "OrderedDict[str, tuple[bytes, int, dict]]" = OrderedDict()
 CACHE_SIZE = 2000
 _POOL: ProcessPoolExecutor | None = None
 
@@ -50,8 +53,8 @@ def css_string(value: str) -> Markup:
 _FONTS = None
 
 
-def render_html(html: str) -> tuple[bytes, int]:
-    """PDF bytes and page count of one HTML document (runs in a worker)."""
+def render_html(html: str) -> tuple[bytes, int, dict[str, int]]:
+    """PDF bytes, page count and the page index of each anchor (runs in a worker)."""
     global _FONTS
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
@@ -60,7 +63,11 @@ def render_html(html: str) -> tuple[bytes, int]:
         _FONTS = FontConfiguration()  # reused: font discovery is a large part of a small render
     fetcher = StaticFetcher()
     document = HTML(string=html, base_url="assess-static:/", url_fetcher=fetcher).render(font_config=_FONTS)
-    return document.write_pdf(), len(document.pages)
+    anchors = {}
+    for index, page in enumerate(document.pages):
+        for name in page.anchors:
+            anchors.setdefault(name, index)
+    return document.write_pdf(), len(document.pages), anchors
 
 
 def _pool() -> ProcessPoolExecutor:
@@ -77,68 +84,91 @@ def _digest(html: str) -> str:
     return hashlib.sha256(html.encode("utf-8")).hexdigest()
 
 
-def render_parts(htmls: dict[object, str], names: dict[object, str], progress: Callable[[int], None] | None = None) -> dict[object, tuple[bytes, int]]:
-    out, pending = {}, {}
+def start_parts(htmls: dict[object, str]) -> dict[object, tuple[str, object]]:
+    """Begin rendering: a cached result, or a future from the worker pool, per part."""
+    started = {}
     for key, html in htmls.items():
         digest = _digest(html)
         if digest in _CACHE:
             _CACHE.move_to_end(digest)
-            out[key] = _CACHE[digest]
-            if progress:
-                progress(1)
+            started[key] = (digest, _CACHE[digest])
         else:
-            pending[key] = (digest, _pool().submit(render_html, html))
-    for key, (digest, future) in pending.items():
-        try:
-            out[key] = future.result(timeout=PART_TIMEOUT)
-        except FutureTimeout:
-            raise RenderError(f"{names.get(key, key)}: rendering took longer than {PART_TIMEOUT} s") from None
-        except Exception as exc:  # the worker's error, with the part it belongs to
-            raise RenderError(f"{names.get(key, key)}: {exc}") from None
-        _CACHE[digest] = out[key]
-        if len(_CACHE) > CACHE_SIZE:
-            _CACHE.popitem(last=False)
+            started[key] = (digest, _pool().submit(render_html, html))
+    return started
+
+
+def finish_parts(started: dict, names: dict[object, str], progress: Callable[[int], None] | None = None) -> dict[object, tuple[bytes, int, dict]]:
+    out = {}
+    for key, (digest, pending) in started.items():
+        if isinstance(pending, tuple):
+            out[key] = pending
+        else:
+            try:
+                out[key] = pending.result(timeout=PART_TIMEOUT)
+            except FutureTimeout:
+                raise RenderError(f"{names.get(key, key)}: rendering took longer than {PART_TIMEOUT} s") from None
+            except Exception as exc:  # the worker's error, with the part it belongs to
+                raise RenderError(f"{names.get(key, key)}: {exc}") from None
+            _CACHE[digest] = out[key]
+            if len(_CACHE) > CACHE_SIZE:
+                _CACHE.popitem(last=False)
         if progress:
             progress(1)
     return out
 
 
+def render_parts(htmls: dict[object, str], names: dict[object, str], progress: Callable[[int], None] | None = None) -> dict[object, tuple[bytes, int, dict]]:
+    return finish_parts(start_parts(htmls), names, progress)
+
+
 # --- booklets ---------------------------------------------------------------------------
 
 
-def booklet_html(env: Environment, context: dict, booklet: Booklet, part=None, pages: dict | None = None) -> str:
-    return env.get_template("print/booklet.html").render({**context, "b": booklet, "part": part, "pages": pages or {}})
+def booklet_html(env: Environment, context: dict, booklet: Booklet, part=None, pages: dict | None = None, keys=()) -> str:
+    return env.get_template("print/booklet.html").render({**context, "b": booklet, "part": part, "pages": pages or {}, "keys": list(keys)})
 
 
 def render_single(env: Environment, context: dict, booklet: Booklet) -> bytes:
-    pdf, _ = render_html(booklet_html(env, context, booklet))
+    pdf, _, _ = render_html(booklet_html(env, context, booklet))
     return _finish(PdfReader(io.BytesIO(pdf)), booklet, context["locale"], [], stamp=None)
 
 
 def render_booklet(env: Environment, context: dict, booklet: Booklet, progress: Callable[[int], None] | None = None) -> bytes:
-    keys: list = []
+    chunks: list[list] = []
     for region in booklet.regions_list:
-        keys.append(("divider", region["index"]))
-        keys += [("case", c["number"]) for c in region["cases"]]
-    keys.append("closing")
-    names = {("case", c["number"]): f"case study #{c['number']} ({c['company']})" for c in booklet.cases}
-    htmls = {key: booklet_html(env, context, booklet, part=key) for key in keys}
+        items = [("divider", region["index"])] + [("case", c["number"]) for c in region["cases"]]
+        while items:
+            take = CHUNK_CASES + (1 if items[0][0] == "divider" else 0)
+            chunks.append(items[:take])
+            items = items[take:]
+    names = {}
+    for i, chunk in enumerate(chunks):
+        companies = [c["company"] for c in booklet.cases if ("case", c["number"]) in chunk]
+        names[i] = "case studies " + ", ".join(f"#{k[1]}" for k in chunk if k[0] == "case") + f" ({', '.join(companies)})"
+    htmls = {i: booklet_html(env, context, booklet, part="chunk", keys=chunk) for i, chunk in enumerate(chunks)}
+    htmls["closing"] = booklet_html(env, context, booklet, part="closing")
     # The front matter's length does not depend on the numbers in its contents list.
     provisional = {c["number"]: 999 for c in booklet.cases}
     htmls["front-draft"] = booklet_html(env, context, booklet, part="front", pages=provisional)
-    parts = render_parts(htmls, {**names, "front-draft": "front matter"}, progress)
+    parts = render_parts(htmls, {**names, "closing": "closing page", "front-draft": "front matter"}, progress)
     page = parts["front-draft"][1] + 1
     starts = {}
-    for key in keys:
-        if key[0] == "case":
-            starts[key[1]] = page
-        page += parts[key][1]
-    front = render_parts({"front": booklet_html(env, context, booklet, part="front", pages=starts)}, {"front": "front matter"})["front"]
+    for i in range(len(chunks)):
+        for name, index in parts[i][2].items():
+            if name.startswith("case-"):
+                starts[int(name[5:])] = page + index
+        page += parts[i][1]
+    total = page - 1 + parts["closing"][1]
+    # The real front matter and the page-number layer render in the workers
+    # while the parts are merged here.
+    front_html = booklet_html(env, context, booklet, part="front", pages=starts)
+    last = start_parts({"front": front_html, "footer": _footer_html(total)})
     writer = PdfWriter()
-    for pdf, _ in [front] + [parts[k] for k in keys]:
-        writer.append(PdfReader(io.BytesIO(pdf)), import_outline=False)
-    total = len(writer.pages)
-    footer, _ = render_parts({"footer": _footer_html(total)}, {"footer": "page numbers"})["footer"]
+    for part in [parts[i] for i in range(len(chunks))] + [parts["closing"]]:
+        writer.append(PdfReader(io.BytesIO(part[0])), import_outline=False)
+    done = finish_parts(last, {"front": "front matter", "footer": "page numbers"}, progress)
+    front, footer = done["front"][0], done["footer"][0]
+    writer.merge(0, PdfReader(io.BytesIO(front)), import_outline=False)
     outline = [(c["number"], c["company"], starts[c["number"]] - 1) for c in booklet.cases]
     return _finish(writer, booklet, context["locale"], outline, stamp=PdfReader(io.BytesIO(footer)))
 

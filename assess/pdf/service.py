@@ -39,7 +39,7 @@ def print_booklet(db: Session, round_ids: list[int], registry: Registry, practic
     if single if single is not None else cases < SINGLE_BELOW:
         pdf = render_single(env, context, booklet)
         if progress:
-            progress(cases + 2)
+            progress(cases + 4)
         return pdf, cases
     return render_booklet(env, context, booklet, progress), cases
 
@@ -59,5 +59,4 @@ def print_report(db: Session, response: Response, registry: Registry, practices:
         "tiles": goal_tiles(view["goals"], gettext(locale, N_("Contribution to the 17 SDGs")), columns=9, size=64),
         "title": gettext(locale, N_("Sustainability feedback report")), "sources": sources_html(),
     })
-    pdf, _ = render_html(html)
-    return pdf
+    return render_html(html)[0]

@@ -1,0 +1,123 @@
+"""A 100-company booklet through the real templates.
+
+    .venv/bin/python bench/booklet.py [N]
+
+Fills a temporary SQLite database with N approved, consented case studies,
+prints the Japanese booklet (parts in parallel, merged, page numbers stamped),
+re-prints it after one case study changed, and renders the same booklet as
+one HTML document with WeasyPrint alone in a fresh process for reference.
+Last line: `booklet: <seconds> s for <pages> pages, <ratio> of single-process WeasyPrint, peak <MB> MB`.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import resource
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pypdf import PdfReader  # noqa: E402
+from sqlmodel import select  # noqa: E402
+
+from assess.accounts import create_user  # noqa: E402
+from assess.config import Settings  # noqa: E402
+from assess.db import session  # noqa: E402
+from assess.models import CaseStudy, Response, Round  # noqa: E402
+from assess.pdf.content import booklet_content  # noqa: E402
+from assess.pdf.render import booklet_html, render_html  # noqa: E402
+from assess.pdf.service import print_booklet, print_environment  # noqa: E402
+from assess.questionnaire.sample import sample_answers  # noqa: E402
+from assess.responses import save_answers, start_response, submit  # noqa: E402
+from assess.review import act, save_case_study  # noqa: E402
+from assess.web.routes.site import sources_html  # noqa: E402
+from assess.web.templating import i18n_context  # noqa: E402
+
+STORY = ("当社は創業以来、地域の皆さまに支えられて事業を続けてきました。地元の祭りや清掃活動に社員が参加し、"
+         "小学校の社会科見学も毎年受け入れています。災害時には市と協定を結び、重機と人員を提供する体制を整えています。")
+
+
+def fill(count: int) -> tuple[Settings, int]:
+    from assess.web.app import create_app
+
+    settings = Settings(data_dir=Path(tempfile.mkdtemp(prefix="assess-booklet-")))
+    app = create_app(settings)
+    q = app.state.registry.latest("community-sme")
+    consent = q.roles["consent.publication"].id
+    rng = random.Random(11)
+    with session(app.state.engine) as db:
+        staff = create_user(db, "bench@example.org", "staff", password="bench password 1")
+        round_ = Round(slug="bench", name_ja="佐賀県 調査 2025", name_en="Saga 2025", region="佐賀県", fiscal_year=2025,
+                       questionnaire_id=q.id, questionnaire_version=q.version, organiser_ja="テスト支援機構", foreword_ja=STORY * 3)
+        db.add(round_)
+        db.commit()
+        db.refresh(round_)
+        for i in range(count):
+            response, _ = start_response(db, round_, q, "ja")
+            answers = sample_answers(q, rng, skip_optional=0.0)
+            answers[consent] = ["motto", "story", "initiatives", "challenges", "support"]
+            answers[q.roles["company.name"].id] = f"テスト工業{i + 1:03d}株式会社"
+            save_answers(db, response, answers, response.revision, q)
+            db.refresh(response)
+            submit(db, response, q, app.state.practices, response.revision)
+            act(db, response, staff, "approve")
+            texts = {"motto": f"地域とともに{i + 1}年先を見据えて", "story": STORY * 4, "initiatives": STORY * 2, "challenges": STORY, "support": STORY}
+            save_case_study(db, response, staff, q, answers, texts, True, i)
+    return settings, round_.id
+
+
+def main() -> None:
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 100
+    started = time.perf_counter()
+    settings, round_id = fill(count)
+    print(f"filled {count} approved case studies in {time.perf_counter() - started:.1f} s")
+    from assess.web.app import create_app
+
+    app = create_app(settings)
+    registry, practices = app.state.registry, app.state.practices
+    env = print_environment()
+    with session(app.state.engine) as db:
+        started = time.perf_counter()
+        pdf, cases = print_booklet(db, [round_id], registry, practices, "ja", env=env, single=False)
+        parallel = time.perf_counter() - started
+        pages = len(PdfReader(io.BytesIO(pdf)).pages)
+        from assess.pdf import render
+
+        render._CACHE.clear()  # a second full print: workers already started, as in a running server
+        started = time.perf_counter()
+        print_booklet(db, [round_id], registry, practices, "ja", env=env, single=False)
+        warm = time.perf_counter() - started
+        study = db.exec(select(CaseStudy).join(Response).where(Response.round_id == round_id).order_by(CaseStudy.position)).first()
+        study.story += "（追記）"
+        db.add(study)
+        db.commit()
+        started = time.perf_counter()
+        print_booklet(db, [round_id], registry, practices, "ja", env=env, single=False)
+        reprint = time.perf_counter() - started
+        reprint_ratio = reprint / warm
+        html = booklet_html(env, {**i18n_context("ja")}, booklet_content(db, [round_id], registry, practices, "ja", sources_html()))
+    main_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    worker_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as alone:
+        started = time.perf_counter()
+        single_pdf, single_pages, _ = alone.submit(render_html, html).result()
+        single = time.perf_counter() - started
+    single_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    peak = main_peak + 2 * worker_peak
+    print(f"parallel booklet: {parallel:.1f} s, {pages} pages, {cases} case studies, {len(pdf) / 1e6:.1f} MB")
+    print(f"second full print, workers running: {warm:.1f} s ({warm / single:.2f} of single-process WeasyPrint)")
+    print(f"re-print after one case study changed: {reprint:.1f} s ({reprint_ratio:.2f} of a full print with running workers, {reprint / parallel:.2f} of the first)")
+    print(f"single-process WeasyPrint, same booklet as one document: {single:.1f} s, {single_pages} pages, peak {single_peak:.0f} MB")
+    print(f"memory: main process {main_peak:.0f} MB + 2 workers at most {worker_peak:.0f} MB each")
+    print(f"booklet: {parallel:.1f} s for {pages} pages, {parallel / single:.2f} of single-process WeasyPrint, peak {peak:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
