@@ -88,7 +88,7 @@ def goal_tiles(goals: list[dict], title: str, columns: int = 6, size: int = 92) 
         opacity = TILE_OPACITY.get(goal.get("level", "none"), 0.18)
         parts.append(f'<g transform="translate({x},{y})">')
         parts.append(f'<rect width="{size}" height="{size}" rx="4" fill="{escape(goal["color"])}" fill-opacity="{opacity}"/>')
-        ink = "#ffffff" if opacity >= 0.6 and not _light(goal["color"]) else "#1d2329"
+        ink = "#ffffff" if opacity >= 1.0 and not _light(goal["color"]) else "#1d2329"
         k = size / 92  # text scales with the tile
         parts.append(f'<text x="{8 * k:.1f}" y="{30 * k:.1f}" font-size="{26 * k:.1f}" font-weight="bold" fill="{ink}">{goal["number"]}</text>')
         per_line = 7 if any(ord(c) > 0x3000 for c in goal["short"]) else 13
