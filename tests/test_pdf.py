@@ -180,3 +180,18 @@ def test_booklet_and_report_commands(tmp_path, monkeypatch, questionnaire_dir, p
     assert runner.invoke(cli, ["report", "99", "-o", str(tmp_path / "x.pdf")]).exit_code == 1
     assert runner.invoke(cli, ["booklet", "no-such-round", "-o", str(out)]).exit_code == 1
     app.state.engine.dispose()
+
+
+def test_a_part_that_fails_names_its_companies(app, client, monkeypatch):
+    from assess.pdf import render
+
+    round_ = add_round(app)
+    make_user(app)
+    for i in range(8):  # enough for rendering in parts
+        approve_with_case(app, submitted(client, name=f"部品テスト{i}"), f"モットー{i}", position=i)
+    render._CACHE.clear()
+    monkeypatch.setattr(render, "PART_TIMEOUT", 0.0001)
+    with session(app.state.engine) as db, pytest.raises(render.RenderError) as info:
+        print_booklet(db, [round_.id], app.state.registry, app.state.practices, "ja")
+    message = str(info.value)  # the first part waited for is the first chunk of case studies
+    assert message.startswith("case studies #1, #2") and "部品テスト0" in message and "longer than" in message
