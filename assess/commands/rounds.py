@@ -100,19 +100,31 @@ DEMO_ROUNDS = [
 
 
 def demo() -> None:
-    """Create demo rounds in an empty database (does nothing otherwise)."""
+    """On an empty database: two rounds and twelve fictional companies at every
+    stage (draft, submitted, returned, approved with case studies)."""
+    from assess.commands.sdg import load_all
+    from assess.demo import DEMO_EMAIL, DEMO_PASSWORD, create_demo
     from assess.models import Round
-    from assess.questionnaire.registry import load_directory
 
-    registry = load_directory(Settings().questionnaire_dir)
+    settings = Settings()
+    registry, practices = load_all(settings)
     q = registry.latest("community-sme")
     with _db() as db:
         if db.exec(select(Round)).first() is not None:
             typer.echo("demo: the database has data already; nothing to do")
             return
+        rounds = {}
         for fields in DEMO_ROUNDS:
-            db.add(Round(questionnaire_id=q.id, questionnaire_version=q.version, **fields))
+            rounds[fields["slug"]] = Round(questionnaire_id=q.id, questionnaire_version=q.version, **fields)
+            db.add(rounds[fields["slug"]])
         db.commit()
-    typer.echo("demo: two survey rounds created")
+        for round_ in rounds.values():
+            db.refresh(round_)
+        links = create_demo(db, rounds, q, practices)
+    typer.echo("demo: two survey rounds and twelve fictional companies created")
     for fields in DEMO_ROUNDS:
-        typer.echo(f"  {fields['name_en']}: {BASE_URL}/r/{fields['slug']}")
+        typer.echo(f"  answer as a new company: {BASE_URL}/r/{fields['slug']}")
+    first = next(iter(links.items()))
+    typer.echo(f"  results of {first[0]}: {BASE_URL}/s/{first[1]}/results")
+    typer.echo(f"  staff workspace: {BASE_URL}/staff  (log in as {DEMO_EMAIL} / {DEMO_PASSWORD})")
+    typer.echo(f"  booklet: {BASE_URL}/staff/rounds/1/booklet.pdf")

@@ -1,0 +1,38 @@
+"""`assess demo`: twelve fictional companies at every stage, ready to look at."""
+
+from collections import Counter
+from pathlib import Path
+
+from sqlmodel import select
+from typer.testing import CliRunner
+
+from assess.cli import app as cli
+from assess.config import Settings
+from assess.db import make_engine, session
+from assess.models import CaseStudy, Response, Round
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_demo_on_an_empty_database(tmp_path, monkeypatch):
+    monkeypatch.setenv("ASSESS_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("ASSESS_DATABASE_URL", f"sqlite:///{tmp_path / 'demo.db'}")
+    monkeypatch.setenv("ASSESS_QUESTIONNAIRE_DIR", str(ROOT / "questionnaires"))
+    monkeypatch.setenv("ASSESS_PRACTICES_FILE", str(ROOT / "sdg_map" / "practices.yaml"))
+    runner = CliRunner()
+    first = runner.invoke(cli, ["demo"])
+    assert first.exit_code == 0, first.output
+    assert "demo-admin@example.org" in first.output and "/s/" in first.output
+    assert "nothing to do" in runner.invoke(cli, ["demo"]).output
+    engine = make_engine(Settings().db_url)
+    with session(engine) as db:
+        assert len(db.exec(select(Round)).all()) == 2
+        statuses = Counter(r.status for r in db.exec(select(Response)))
+        assert statuses == {"approved": 5, "submitted": 3, "returned": 2, "draft": 2}
+        assert len(db.exec(select(CaseStudy).where(CaseStudy.included == True)).all()) == 5  # noqa: E712
+        levels = {r.overall_level for r in db.exec(select(Response).where(Response.status != "draft"))}
+        assert len(levels) >= 2  # varied maturity
+    engine.dispose()
+    pdf = tmp_path / "b.pdf"
+    printed = runner.invoke(cli, ["booklet", "saga-2019", "-o", str(pdf)])
+    assert printed.exit_code == 0 and "3 case studies" in printed.output, printed.output
