@@ -81,16 +81,21 @@ def start(request: Request, slug: str, db: DbDep, registry: RegistryDep, locale:
     return redirect(f"/s/{token}/welcome")
 
 
-@router.get("/i/{token}")
-@on_db
-def invitation_page(request: Request, token: str, db: DbDep, registry: RegistryDep, locale: LocaleDep):
+def invited(db, registry, token: str):
+    """The invitation behind a link, its round and the round's questionnaire."""
     invitation = find_invitation(db, token)
     if invitation is None:
         raise HTTPException(404)
+    round_ = db.get(Round, invitation.round_id)
+    return invitation, round_, registry.get(round_.questionnaire_id, round_.questionnaire_version)
+
+
+@router.get("/i/{token}")
+@on_db
+def invitation_page(request: Request, token: str, db: DbDep, registry: RegistryDep, locale: LocaleDep):
+    invitation, round_, questionnaire = invited(db, registry, token)
     if invitation.response_id is not None:
         return private(redirect(f"/s/{token}"))
-    round_ = db.get(Round, invitation.round_id)
-    questionnaire = registry.get(round_.questionnaire_id, round_.questionnaire_version)
     context = start_context(round_, questionnaire, locale, db.get(Company, invitation.company_id))
     return private(render(request, "survey/start.html", {**context, "invitation_token": token}))
 
@@ -98,13 +103,9 @@ def invitation_page(request: Request, token: str, db: DbDep, registry: RegistryD
 @router.post("/i/{token}/start")
 @on_db
 def start_invited(request: Request, token: str, db: DbDep, registry: RegistryDep, locale: LocaleDep):
-    invitation = find_invitation(db, token)
-    if invitation is None:
-        raise HTTPException(404)
-    round_ = db.get(Round, invitation.round_id)
+    invitation, round_, questionnaire = invited(db, registry, token)
     if round_.status != "open":
         raise HTTPException(403, detail="closed")
-    questionnaire = registry.get(round_.questionnaire_id, round_.questionnaire_version)
     retry_locked(lambda: start_from_invitation(db, invitation, round_, questionnaire, locale, token))
     return redirect(f"/s/{token}/welcome")
 
