@@ -81,31 +81,15 @@ if [ "$MODE" = serve ]; then
   exec .venv/bin/assess serve --host 127.0.0.1 --port 8000
 fi
 
-# --- test: axe-core from the npm registry, and a private PostgreSQL server ---
+# --- test: axe-core from the npm registry; PostgreSQL comes from scripts/pg_temp.py ---
 if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then
   say "installing axe-core"
   npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error >/dev/null
 fi
 
-PGBIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
-PGDIR="$(mktemp -d /tmp/assess-pg.XXXXXX)"
-PGPORT="$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-as_pg() {
-  # PostgreSQL refuses to run as root.
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
-[ "$(id -u)" = 0 ] && chown postgres:postgres "$PGDIR"
-stop_pg() {
-  as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -w -m fast stop >/dev/null 2>&1 || true
-  rm -rf "$PGDIR"
-}
-trap stop_pg EXIT
-as_pg "$PGBIN/initdb" -D "$PGDIR/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 -N >/dev/null
-as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/server.log" -w \
-  -o "-p $PGPORT -k $PGDIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null
-
 export ASSESS_CHROMIUM="$(command -v chromium || true)"
 say "test suite on SQLite"
 .venv/bin/python -m pytest "$@"
 say "test suite on PostgreSQL"
-ASSESS_TEST_DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:$PGPORT/postgres" .venv/bin/python -m pytest "$@"
+# A private server on a free port, stopped and deleted afterwards.
+.venv/bin/python scripts/pg_temp.py sh -c 'ASSESS_TEST_DATABASE_URL="$ASSESS_PG_URL" exec .venv/bin/python -m pytest "$@"' pytest "$@"

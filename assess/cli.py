@@ -23,6 +23,7 @@ def _register_commands() -> None:
     from assess.commands.sdg import score_command, sdg_app
     from assess.commands.printing import booklet, report
     from assess.commands.users import user_app
+    from assess.commands.backup import export_command, import_command
 
     app.add_typer(sdg_app, name="sdg")
     app.add_typer(round_app, name="round")
@@ -32,6 +33,8 @@ def _register_commands() -> None:
     app.command("demo")(demo)
     app.command("booklet")(booklet)
     app.command("report")(report)
+    app.command("export")(export_command)
+    app.command("import")(import_command)
 
 
 _register_commands()

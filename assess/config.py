@@ -10,7 +10,7 @@ import secrets
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     questionnaire_dir: Path = PROJECT_ROOT / "questionnaires"
     practices_file: Path = PROJECT_ROOT / "sdg_map" / "practices.yaml"
     session_max_age: int = 8 * 3600
+    db_threads: int = Field(default=4, ge=0, le=64)
 
     @property
     def db_url(self) -> str:

@@ -25,7 +25,7 @@ def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         # Enough connections for the thread pool of each worker process.
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=30)
+        return create_engine(url, pool_pre_ping=True, pool_size=40, max_overflow=10)
     database = parsed.database or ""
     memory = database in ("", ":memory:") or "mode=memory" in str(parsed.query)
     if not memory:

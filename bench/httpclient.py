@@ -27,6 +27,7 @@ class Client:
     cookies: dict[str, str] = field(default_factory=dict)
     reader: asyncio.StreamReader | None = None
     writer: asyncio.StreamWriter | None = None
+    resent: int = 0  # requests sent again on a new connection after the old one broke
 
     async def _connect(self) -> None:
         self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
@@ -58,6 +59,7 @@ class Client:
                 await self.close()  # the server closed an idle connection: reconnect once
                 if attempt:
                     raise
+                self.resent += 1
         raise ConnectionError("unreachable")
 
     async def _read(self) -> Reply:

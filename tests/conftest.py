@@ -23,19 +23,32 @@ TEST_KEY = "k" * 48
 
 
 @pytest.fixture
-def database_url():
-    if not TEST_DB.startswith("postgresql"):
-        yield "sqlite://"
-        return
-    name = f"t_{uuid.uuid4().hex[:16]}"
-    admin = create_engine(TEST_DB, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    base, _, _ = TEST_DB.rpartition("/")
-    yield f"{base}/{name}"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+def new_database(tmp_path):
+    """Makes empty databases on demand: SQLite files, or databases on the
+    PostgreSQL server of ASSESS_TEST_DATABASE_URL; all dropped afterwards."""
+    made = []
+    admin = create_engine(TEST_DB, isolation_level="AUTOCOMMIT") if TEST_DB.startswith("postgresql") else None
+
+    def make(label: str = "db") -> str:
+        if admin is None:
+            return f"sqlite:///{tmp_path / f'{label}-{len(made)}.db'}"
+        name = f"t_{uuid.uuid4().hex[:16]}"
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        made.append(name)
+        return f"{TEST_DB.rpartition('/')[0]}/{name}"
+
+    yield make
+    if admin is not None:
+        with admin.connect() as conn:
+            for name in made:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def database_url(new_database):
+    yield "sqlite://" if not TEST_DB.startswith("postgresql") else new_database()
 
 
 @pytest.fixture

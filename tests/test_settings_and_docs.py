@@ -59,3 +59,14 @@ def test_readme_starts_with_the_two_commands():
     assert blocks[0].strip() == "./setup.sh serve" and blocks[1].strip() == "./setup.sh test"
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "./setup.sh test" in ci
+
+
+def test_every_backup_table_and_column_documented():
+    from assess.backup import TABLES, table
+
+    doc = (ROOT / "docs" / "backup.md").read_text(encoding="utf-8")
+    sections = dict(re.findall(r"^### (\w+)\n(.*?)(?=^### |\Z)", doc, re.S | re.M))
+    for name in TABLES:
+        assert name in sections, f"table {name} has no section in docs/backup.md"
+        missing = [c.name for c in table(name).columns if f"`{c.name}`" not in sections[name]]
+        assert not missing, f"docs/backup.md, table {name}: columns {missing} are undocumented"

@@ -37,3 +37,23 @@ def add(
             typer.echo(f"{user.email} ({user.role}): set a password at {base_url.rstrip('/')}/staff/password/{token} (valid 3 days)")
         else:
             typer.echo(f"{user.email} ({user.role}) added")
+
+
+@user_app.command("link")
+def link_command(
+    email: str = typer.Argument(..., help="The account's e-mail address."),
+    base_url: str = typer.Option("http://127.0.0.1:8000", help="Address of the app, for the link."),
+) -> None:
+    """Print a one-time link to set a new password for an existing account (e.g. after a restore)."""
+    from assess import db
+    from assess.accounts import find_user, issue_password_link
+
+    engine = db.make_engine(Settings().db_url)
+    db.upgrade(engine)
+    with db.session(engine) as s:
+        user = find_user(s, email)
+        if user is None:
+            typer.echo(f"no account {email}", err=True)
+            raise typer.Exit(1)
+        token = issue_password_link(s, user)
+    typer.echo(f"{user.email} ({user.role}): set a password at {base_url.rstrip('/')}/staff/password/{token} (valid 3 days)")

@@ -18,6 +18,7 @@ from assess.services import register_versions
 from urllib.parse import quote
 
 from assess.web.auth import AdminRequired, StaffRequired
+from assess.web.deps import set_db_threads
 from assess.web.middleware import LocaleAndHeaders
 from assess.web.routes import api, results, site, staff_admin, staff_auth, staff_responses, staff_rounds, survey
 from assess.web.templating import make_environment, render
@@ -35,6 +36,7 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
     app.state.settings = settings
     app.state.secret_key = settings.resolved_secret_key()
     app.state.engine = db.make_engine(settings.db_url)
+    set_db_threads(app.state.engine, settings.db_threads)
     db.upgrade(app.state.engine)
     app.state.registry = registry if registry is not None else load_directory(settings.questionnaire_dir)
     register_versions(app.state.engine, app.state.registry)

@@ -7,11 +7,15 @@ than these one-line lookups. Database work stays in the (sync) endpoints.
 
 from __future__ import annotations
 
+import asyncio
 import functools
+import weakref
 from typing import Annotated, AsyncIterator, Callable, TypeVar
 
+import anyio
+import anyio.to_thread
 from fastapi import Depends, Request
-from starlette.concurrency import run_in_threadpool
+from sqlalchemy.engine import Engine
 from starlette.datastructures import FormData
 from sqlmodel import Session
 
@@ -64,15 +68,34 @@ PracticesDep = Annotated[PracticeCatalogue, Depends(get_practices)]
 FormDep = Annotated[FormData, Depends(get_form)]
 
 
+_DB_THREADS: "weakref.WeakKeyDictionary[Engine, int]" = weakref.WeakKeyDictionary()
+_LIMITERS: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, anyio.CapacityLimiter]]" = weakref.WeakKeyDictionary()
+
+
+def set_db_threads(engine: Engine, threads: int) -> None:
+    _DB_THREADS[engine] = threads
+
+
+def _limiter(threads: int) -> anyio.CapacityLimiter:
+    # One per event loop: anyio's limiter belongs to the loop it was made in.
+    per_loop = _LIMITERS.setdefault(asyncio.get_running_loop(), {})
+    if threads not in per_loop:
+        per_loop[threads] = anyio.CapacityLimiter(threads)
+    return per_loop[threads]
+
+
 async def run_db(db: Session, work: Callable[[], T]) -> T:
     """Run database work from an async endpoint. On SQLite a whole request's
     queries take well under a millisecond (reads never wait for writers in
     WAL mode; writers queue briefly on a file lock), less than a hop to the
-    thread pool and the GIL contention of many threads, so it runs right here;
-    other databases answer over the network, so their work goes to threads."""
-    if db.get_bind().dialect.name == "sqlite":
+    thread pool, so it runs right here. Other databases answer over the
+    network; their work goes to a few threads (ASSESS_DB_THREADS): many
+    threads fighting over the GIL halved throughput under load."""
+    bind = db.get_bind()
+    threads = 0 if bind.dialect.name == "sqlite" else _DB_THREADS.get(bind, 4)
+    if threads == 0:
         return work()
-    return await run_in_threadpool(work)
+    return await anyio.to_thread.run_sync(work, limiter=_limiter(threads))
 
 
 def on_db(endpoint: Callable) -> Callable:

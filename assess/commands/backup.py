@@ -1,0 +1,90 @@
+"""`assess export` and `assess import`: back up and restore the whole installation."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import typer
+
+from assess.config import Settings
+
+
+def _engine():
+    from assess import db
+
+    engine = db.make_engine(Settings().db_url)
+    db.upgrade(engine)
+    return engine
+
+
+def export_command(
+    file: Path = typer.Argument(..., help="Where to write the backup (.json), or - for standard output."),
+    with_password_hashes: bool = typer.Option(
+        False, "--with-password-hashes",
+        help="Also write staff password hashes and API-token hashes, so accounts work at once after a restore. Keep such a file as safe as the database."),
+) -> None:
+    """Write everything (rounds, companies, responses, answers, reviews, audit log, case studies, staff accounts) to one JSON file."""
+    from assess.backup import dump, dumps
+
+    engine = _engine()
+    document = dump(engine, credentials=with_password_hashes)
+    engine.dispose()
+    content = dumps(document)
+    if str(file) == "-":
+        sys.stdout.write(content)
+        return
+    file = file.resolve()
+    # Written beside the target, then renamed: a failed export never leaves half a file.
+    fd, tmp = tempfile.mkstemp(prefix=f".{file.name}.", dir=file.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(content)
+        os.chmod(tmp, 0o600)  # personal data
+        os.replace(tmp, file)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    counts = ", ".join(f"{len(rows)} {name}" for name, rows in document["tables"].items() if rows)
+    extra = " with password hashes" if with_password_hashes else " (no password hashes)"
+    typer.echo(f"exported to {file}{extra}: {counts}")
+
+
+def import_command(
+    file: Path = typer.Argument(..., help="A backup written by `assess export`, or - for standard input."),
+) -> None:
+    """Restore a backup into an empty database (ASSESS_DATABASE_URL)."""
+    from assess.backup import BackupError, loads, restore
+    from assess.questionnaire.registry import load_directory
+    from assess.responses import invitation_token, hash_token
+    from assess.models import Invitation
+    from sqlmodel import Session, select
+
+    source = "standard input" if str(file) == "-" else str(file)
+    try:
+        content = sys.stdin.read() if str(file) == "-" else file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        typer.echo(f"cannot read {source}: {exc}", err=True)
+        raise typer.Exit(1)
+    settings = Settings()
+    registry = load_directory(settings.questionnaire_dir)
+    available = {q.key: q.content_hash for q in registry.all()}
+    engine = _engine()
+    try:
+        report = restore(engine, source, loads(source, content), available)
+    except BackupError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1)
+    with Session(engine) as db:
+        invitation = db.exec(select(Invitation)).first()
+        if invitation is not None and invitation.nonce and hash_token(invitation_token(settings.resolved_secret_key(), invitation.nonce)) != invitation.token_hash:
+            report.warnings.append("this installation's secret key differs from the one the invitations were made with: "
+                                   "the links companies received still work, but staff pages will show different ones. "
+                                   "Restore the secret_key file from the old data folder to keep them the same.")
+    engine.dispose()
+    counts = ", ".join(f"{n} {name}" for name, n in report.counts.items() if n)
+    typer.echo(f"restored from {source}: {counts}")
+    for warning in report.warnings:
+        typer.echo(f"note: {warning}")

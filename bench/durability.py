@@ -1,0 +1,165 @@
+"""No acknowledged answer is lost when an app process dies under load.
+
+    .venv/bin/python bench/durability.py [--database sqlite|postgres] [--respondents 384]
+        [--concurrency 64] [--workers 2] [--seconds 180]
+
+Starts `assess serve --workers 2` on 127.0.0.1 on a fresh database (a
+temporary SQLite file, or a private PostgreSQL server with fsync on, from
+scripts/pg_temp.py), runs simulated respondents completing the survey, and
+SIGKILLs one worker process once a third of them are done. Respondents whose
+requests fail reload the page and try again, as people do. Afterwards it
+checks that every answer whose save got a success response is stored as
+sent, and that every submitted response has its scores cached.
+
+Last line: `durability: <lost> of <acknowledged> acknowledged answers lost`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import sys
+import tempfile
+import time
+from contextlib import nullcontext
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from assess.questionnaire.registry import load_directory  # noqa: E402
+from bench.respondents import Run, free_port, lost_answers, percentile, run_respondents, server, stored_answers  # noqa: E402
+from pg_temp import temporary_postgres  # noqa: E402
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def workers_of(pid: int) -> list[int]:
+    """uvicorn's worker processes: spawned children, not the resource tracker."""
+    out = []
+    for child in children(pid):
+        try:
+            cmdline = (Path("/proc") / str(child) / "cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        if "spawn_main" in cmdline and "resource_tracker" not in cmdline:
+            out.append(child)
+    return sorted(out)
+
+
+async def kill_a_worker(pid: int, run: Run, when_completed: int, deadline: float, log: dict) -> None:
+    while run.completed < when_completed and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    workers = workers_of(pid)
+    if not workers:
+        log["killed"] = None
+        return
+    victim = workers[-1]
+    os.kill(victim, signal.SIGKILL)
+    log.update(killed=victim, at_completed=run.completed, at_acked=sum(len(a) for a in run.acked.values()), before=workers)
+
+
+def unscored(database_url: str) -> tuple[int, int]:
+    """(submitted responses, of which without cached scores)."""
+    from sqlalchemy import exists, func, select
+
+    from assess.db import make_engine, session
+    from assess.models import Response, ResponseScore
+
+    engine = make_engine(database_url)
+    with session(engine) as db:
+        submitted = Response.status != "draft"
+        total = db.scalar(select(func.count()).select_from(Response).where(submitted))
+        has_scores = exists().where(ResponseScore.response_id == Response.id)
+        missing = db.scalar(select(func.count()).select_from(Response).where(submitted, Response.overall_score.is_(None) | ~has_scores))
+    engine.dispose()
+    return total, missing
+
+
+def submitted_status(database_url: str, tokens: set[str]) -> int:
+    """How many acknowledged submissions are not stored as submitted."""
+    from sqlmodel import select
+
+    from assess.db import make_engine, session
+    from assess.models import Response
+    from assess.responses import hash_token
+
+    engine = make_engine(database_url)
+    with session(engine) as db:
+        hashes = {hash_token(t) for t in tokens}
+        stored = set(db.exec(select(Response.token_hash).where(Response.status == "submitted")).all())
+    engine.dispose()
+    return len(hashes - stored)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--respondents", type=int, default=384)
+    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seconds", type=float, default=180)
+    parser.add_argument("--kill-after", type=int, default=-1, help="completed respondents before the kill (default a third; 0: no kill)")
+    args = parser.parse_args()
+
+    questionnaire = load_directory(ROOT / "questionnaires").latest("community-sme")
+    tmp = Path(tempfile.mkdtemp(prefix="assess-durability-"))
+    postgres = temporary_postgres(fsync=os.environ.get("PGFSYNC","1")=="1") if args.database == "postgres" else nullcontext(f"sqlite:///{tmp / 'assess.db'}")
+    with postgres as database_url:
+        env = {**os.environ, "ASSESS_DATA_DIR": str(tmp), "ASSESS_DATABASE_URL": database_url}
+        port = free_port()
+        log: dict = {}
+        with server(env, port, args.workers) as process:
+            async def scenario():
+                run = Run()
+                deadline = time.monotonic() + args.seconds
+                when = args.respondents // 3 if args.kill_after < 0 else args.kill_after
+                killer = asyncio.create_task(kill_a_worker(process.pid, run, when, deadline, log)) if when else asyncio.sleep(0)
+                result = await run_respondents(port, questionnaire, args.respondents, args.concurrency, args.seconds, run)
+                await killer
+                return result
+
+            run, elapsed = asyncio.run(scenario())
+            time.sleep(1)
+            after = workers_of(process.pid)
+        stored = stored_answers(database_url, list(run.acked))
+        total_submitted, without_scores = unscored(database_url)
+        submits_lost = submitted_status(database_url, run.submitted)
+
+    acknowledged = sum(len(a) for a in run.acked.values())
+    lost = lost_answers(run.acked, stored)
+    all_latency = [v for values in run.latency.values() for v in values]
+    statuses = ", ".join(f"{status}: {n}" for status, n in sorted(run.status.items()))
+    print(f"database: {args.database}; {args.workers} workers; {args.concurrency} concurrent respondents")
+    if log.get("killed"):
+        print(f"killed worker {log['killed']} (of {log['before']}) with SIGKILL after {log['at_completed']} respondents "
+              f"and {log['at_acked']} acknowledged answers; workers afterwards: {after}")
+    else:
+        print("no worker was killed" + (": none found" if "killed" in log else ""))
+    print(f"respondents: {run.completed} completed, {run.failed} gave up, in {elapsed:.1f} s")
+    print(f"requests: {run.requests} ({statuses}), {run.resent} sent again on a new connection, "
+          f"{run.transport_errors} failed twice (reloaded by the respondent)")
+    print(f"throughput: {run.requests / elapsed:.0f} requests/s; latency p50 {percentile(all_latency, 50):.0f} ms, p99 {percentile(all_latency, 99):.0f} ms; "
+          f"section POST p99 {percentile(run.latency.get('section POST', []), 99):.0f} ms")
+    print(f"answers: {acknowledged} acknowledged, {acknowledged - lost} stored as sent")
+    print(f"submissions: {len(run.submitted)} acknowledged, {submits_lost} not stored as submitted; "
+          f"{total_submitted} submitted in the database, {without_scores} without cached scores")
+    print(f"durability: {lost} of {acknowledged} acknowledged answers lost")
+
+
+if __name__ == "__main__":
+    main()
