@@ -1,36 +1,19 @@
 """`assess export` / `assess import`: the demo data survives a round trip, row for row."""
 
 import json
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from typer.testing import CliRunner
 
 from assess.backup import TABLES, BackupError, check, loads, table
-from assess.cli import app as cli
-from assess.config import Settings
 from assess.db import make_engine, session
 from assess.models import Response, Round
 
 from client import Client
-from conftest import TEST_KEY
+from demo_helpers import run, settings_for
 from survey_helpers import csrf_of
 
-ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.db
-
-
-def settings_for(url: str, data_dir: Path) -> Settings:
-    return Settings(data_dir=data_dir, database_url=url, secret_key=TEST_KEY,
-                    questionnaire_dir=ROOT / "questionnaires", practices_file=ROOT / "sdg_map" / "practices.yaml")
-
-
-def run(monkeypatch, settings: Settings, *args: str):
-    for name, value in (("DATABASE_URL", settings.database_url), ("DATA_DIR", settings.data_dir), ("SECRET_KEY", TEST_KEY),
-                        ("QUESTIONNAIRE_DIR", settings.questionnaire_dir), ("PRACTICES_FILE", settings.practices_file)):
-        monkeypatch.setenv(f"ASSESS_{name}", str(value))
-    return CliRunner().invoke(cli, list(args))
 
 
 def rows(engine, name: str) -> list[dict]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
@@ -74,6 +75,8 @@ def _install_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError):
+        if request.url.path.startswith("/api/"):  # as the OpenAPI schema documents it
+            return JSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
         return render(request, "site/error.html", {"status": 400, "detail": None}, 400)
 
     @app.exception_handler(Exception)

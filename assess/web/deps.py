@@ -14,7 +14,7 @@ from typing import Annotated, AsyncIterator, Callable, TypeVar
 
 import anyio
 import anyio.to_thread
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy.engine import Engine
 from starlette.datastructures import FormData
 from sqlmodel import Session
@@ -66,6 +66,8 @@ RegistryDep = Annotated[Registry, Depends(get_registry)]
 LocaleDep = Annotated[str, Depends(get_locale)]
 PracticesDep = Annotated[PracticeCatalogue, Depends(get_practices)]
 FormDep = Annotated[FormData, Depends(get_form)]
+# Ids in paths fit the database's integer columns: a larger number is a 422, not a database error.
+RowId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 
 _DB_THREADS: "weakref.WeakKeyDictionary[Engine, int]" = weakref.WeakKeyDictionary()

@@ -16,7 +16,7 @@ from assess.models import Company, Response, ResponseScore, Round
 from assess.responses import load_answers
 from assess.scoring import score
 from assess.web.auth import ApiUserDep
-from assess.web.deps import DbDep
+from assess.web.deps import DbDep, RowId
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -104,7 +104,7 @@ def api_rounds(user: ApiUserDep, db: DbDep):
 
 
 @router.get("/rounds/{round_id}/responses", response_model=ResponsePage)
-def api_round_responses(round_id: int, user: ApiUserDep, db: DbDep,
+def api_round_responses(round_id: RowId, user: ApiUserDep, db: DbDep,
                         offset: int = Query(0, ge=0, le=10_000_000), limit: int = Query(100, ge=1, le=500)):
     if db.get(Round, round_id) is None:
         raise HTTPException(404, detail="no such round")
@@ -123,7 +123,7 @@ def _response(db, response_id: int) -> tuple[Response, Company | None]:
 
 
 @router.get("/responses/{response_id}", response_model=ResponseDetail)
-def api_response(response_id: int, user: ApiUserDep, db: DbDep):
+def api_response(response_id: RowId, user: ApiUserDep, db: DbDep):
     response, company = _response(db, response_id)
     areas = [AreaScorePublic(area=s.key, score=s.value, level=s.level)
              for s in db.exec(select(ResponseScore).where(ResponseScore.response_id == response.id, ResponseScore.kind == "area"))]
@@ -133,7 +133,7 @@ def api_response(response_id: int, user: ApiUserDep, db: DbDep):
 
 
 @router.get("/responses/{response_id}/sdg", response_model=SdgProfile)
-def api_sdg(request: Request, response_id: int, user: ApiUserDep, db: DbDep):
+def api_sdg(request: Request, response_id: RowId, user: ApiUserDep, db: DbDep):
     response, _ = _response(db, response_id)
     questionnaire = request.app.state.registry.get(response.questionnaire_id, response.questionnaire_version)
     result = score(questionnaire, load_answers(db, response.id), request.app.state.practices)

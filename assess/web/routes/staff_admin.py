@@ -10,7 +10,7 @@ from assess.accounts import ROLES, audit, create_api_token, create_user, issue_p
 from assess.db import write_transaction
 from assess.models import ApiToken, StaffUser, utcnow
 from assess.web.auth import AdminDep
-from assess.web.deps import DbDep, FormDep
+from assess.web.deps import DbDep, FormDep, RowId
 from assess.web.security import FormRouter
 from assess.web.templating import render
 
@@ -38,7 +38,7 @@ def add_user(request: Request, admin: AdminDep, form: FormDep, db: DbDep):
 
 
 @router.post("/staff/users/{user_id}/reset")
-def reset_user(request: Request, user_id: int, admin: AdminDep, db: DbDep):
+def reset_user(request: Request, user_id: RowId, admin: AdminDep, db: DbDep):
     user = db.get(StaffUser, user_id)
     if user is None:
         raise HTTPException(404)
@@ -47,7 +47,7 @@ def reset_user(request: Request, user_id: int, admin: AdminDep, db: DbDep):
 
 
 @router.post("/staff/users/{user_id}/active")
-def toggle_user(request: Request, user_id: int, admin: AdminDep, form: FormDep, db: DbDep):
+def toggle_user(request: Request, user_id: RowId, admin: AdminDep, form: FormDep, db: DbDep):
     user = db.get(StaffUser, user_id)
     if user is None:
         raise HTTPException(404)
@@ -79,7 +79,7 @@ def add_token(request: Request, admin: AdminDep, form: FormDep, db: DbDep):
 
 
 @router.post("/staff/tokens/{token_id}/revoke")
-def revoke_token(request: Request, token_id: int, admin: AdminDep, db: DbDep):
+def revoke_token(request: Request, token_id: RowId, admin: AdminDep, db: DbDep):
     token = db.get(ApiToken, token_id)
     if token is None:
         raise HTTPException(404)

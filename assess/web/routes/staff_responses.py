@@ -19,7 +19,7 @@ from assess.responses import load_answers
 from assess.review import ACTIONS, ConsentMissing, NotAllowed, act, add_note, case_study, company_narrative, consented, history, save_case_study
 from assess.scoring import score
 from assess.web.auth import StaffDep
-from assess.web.deps import DbDep, FormDep
+from assess.web.deps import DbDep, FormDep, RowId
 from assess.web.routes.results import review_sections
 from assess.web.security import FormRouter
 from assess.web.templating import render
@@ -71,7 +71,7 @@ def load(request: Request, db, response_id: int):
 
 
 @router.get("/staff/responses/{response_id}")
-def detail(request: Request, response_id: int, staff: StaffDep, db: DbDep):
+def detail(request: Request, response_id: RowId, staff: StaffDep, db: DbDep):
     response, questionnaire, answers = load(request, db, response_id)
     locale = request.state.locale
     practices = request.app.state.practices
@@ -93,7 +93,7 @@ def detail(request: Request, response_id: int, staff: StaffDep, db: DbDep):
 
 
 @router.post("/staff/responses/{response_id}/action")
-def do_action(request: Request, response_id: int, staff: StaffDep, form: FormDep, db: DbDep):
+def do_action(request: Request, response_id: RowId, staff: StaffDep, form: FormDep, db: DbDep):
     response, _, _ = load(request, db, response_id)
     try:
         act(db, response, staff, str(form.get("action", "")), str(form.get("comment", "")))
@@ -105,7 +105,7 @@ def do_action(request: Request, response_id: int, staff: StaffDep, form: FormDep
 
 
 @router.post("/staff/responses/{response_id}/note")
-def note(request: Request, response_id: int, staff: StaffDep, form: FormDep, db: DbDep):
+def note(request: Request, response_id: RowId, staff: StaffDep, form: FormDep, db: DbDep):
     response, _, _ = load(request, db, response_id)
     try:
         add_note(db, response, staff, str(form.get("note", "")))
@@ -123,13 +123,13 @@ def case_page(request, db, response, questionnaire, answers, study, error=None, 
 
 
 @router.get("/staff/responses/{response_id}/case-study")
-def case_form(request: Request, response_id: int, staff: StaffDep, db: DbDep):
+def case_form(request: Request, response_id: RowId, staff: StaffDep, db: DbDep):
     response, questionnaire, answers = load(request, db, response_id)
     return case_page(request, db, response, questionnaire, answers, case_study(db, response, questionnaire, answers))
 
 
 @router.post("/staff/responses/{response_id}/case-study")
-def case_save(request: Request, response_id: int, staff: StaffDep, form: FormDep, db: DbDep):
+def case_save(request: Request, response_id: RowId, staff: StaffDep, form: FormDep, db: DbDep):
     response, questionnaire, answers = load(request, db, response_id)
     texts = {key: str(form.get(key, "")) for key in NARRATIVE_KEYS}
     included, position = form.get("included") == "1", _int(form.get("position"), 0) or 0
@@ -145,7 +145,7 @@ def case_save(request: Request, response_id: int, staff: StaffDep, form: FormDep
 
 
 @router.get("/staff/responses/{response_id}/report.pdf")
-def staff_report(request: Request, response_id: int, staff: StaffDep, db: DbDep):
+def staff_report(request: Request, response_id: RowId, staff: StaffDep, db: DbDep):
     from assess.pdf.service import print_report
 
     response, _, _ = load(request, db, response_id)

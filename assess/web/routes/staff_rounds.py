@@ -19,7 +19,7 @@ from assess.models import Company, Invitation, Response, Round
 from assess.reporting import round_counts, round_overview
 from assess.responses import create_invitation, invitation_token
 from assess.web.auth import StaffDep
-from assess.web.deps import DbDep, FormDep
+from assess.web.deps import DbDep, FormDep, RowId
 from assess.web.security import FormRouter
 from assess.web.templating import render
 
@@ -105,13 +105,13 @@ def create_round(request: Request, staff: StaffDep, form: FormDep, db: DbDep):
 
 
 @router.get("/staff/rounds/{round_id}/edit")
-def edit_round(request: Request, round_id: int, staff: StaffDep, db: DbDep):
+def edit_round(request: Request, round_id: RowId, staff: StaffDep, db: DbDep):
     round_ = get_round(db, round_id)
     return form_page(request, round_, values_of(round_), {})
 
 
 @router.post("/staff/rounds/{round_id}/edit")
-def update_round(request: Request, round_id: int, staff: StaffDep, form: FormDep, db: DbDep):
+def update_round(request: Request, round_id: RowId, staff: StaffDep, form: FormDep, db: DbDep):
     round_ = get_round(db, round_id)
     values, errors = check(request, db, form, round_)
     if errors:
@@ -138,7 +138,7 @@ def detail_page(request, db, round_, *, notice=None, error=None, status=200):
 
 
 @router.get("/staff/rounds/{round_id}")
-def round_detail(request: Request, round_id: int, staff: StaffDep, db: DbDep):
+def round_detail(request: Request, round_id: RowId, staff: StaffDep, db: DbDep):
     return detail_page(request, db, get_round(db, round_id))
 
 
@@ -155,7 +155,7 @@ def invite_many(db, round_, staff, secret: str, entries: list[tuple[str, str]]) 
 
 
 @router.post("/staff/rounds/{round_id}/invite")
-def invite(request: Request, round_id: int, staff: StaffDep, form: FormDep, db: DbDep):
+def invite(request: Request, round_id: RowId, staff: StaffDep, form: FormDep, db: DbDep):
     round_ = get_round(db, round_id)
     name = str(form.get("company", "")).strip()
     if not name:
@@ -165,7 +165,7 @@ def invite(request: Request, round_id: int, staff: StaffDep, form: FormDep, db: 
 
 
 @router.post("/staff/rounds/{round_id}/invite-csv")
-async def invite_csv(request: Request, round_id: int, staff: StaffDep, form: FormDep, db: DbDep):
+async def invite_csv(request: Request, round_id: RowId, staff: StaffDep, form: FormDep, db: DbDep):
     round_ = get_round(db, round_id)
     upload = form.get("file")
     raw = await upload.read(2_000_000) if hasattr(upload, "read") else b""
@@ -188,7 +188,7 @@ async def invite_csv(request: Request, round_id: int, staff: StaffDep, form: For
 
 
 @router.get("/staff/rounds/{round_id}/overview")
-def overview(request: Request, round_id: int, staff: StaffDep, db: DbDep):
+def overview(request: Request, round_id: RowId, staff: StaffDep, db: DbDep):
     round_ = get_round(db, round_id)
     locale = request.state.locale
     q = request.app.state.registry.get(round_.questionnaire_id, round_.questionnaire_version)
@@ -210,7 +210,7 @@ def overview(request: Request, round_id: int, staff: StaffDep, db: DbDep):
 
 
 @router.get("/staff/rounds/{round_id}/export.{fmt}")
-def export(request: Request, round_id: int, fmt: str, staff: StaffDep, db: DbDep):
+def export(request: Request, round_id: RowId, fmt: str, staff: StaffDep, db: DbDep):
     if fmt not in ("csv", "xlsx"):
         raise HTTPException(404)
     round_ = get_round(db, round_id)
@@ -228,7 +228,7 @@ def export(request: Request, round_id: int, fmt: str, staff: StaffDep, db: DbDep
 
 
 @router.get("/staff/rounds/{round_id}/booklet.pdf")
-def booklet_pdf(request: Request, round_id: int, staff: StaffDep, db: DbDep):
+def booklet_pdf(request: Request, round_id: RowId, staff: StaffDep, db: DbDep):
     from assess.pdf.render import RenderError
     from assess.pdf.service import print_booklet
 
