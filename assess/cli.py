@@ -110,10 +110,15 @@ def questionnaire_check(files: Optional[List[Path]] = typer.Argument(None, help=
 
 
 def main() -> None:
+    from sqlalchemy.exc import OperationalError
+
     try:
         app()
     except ConfigError as exc:
         typer.echo(f"configuration error: {exc}", err=True)
+        sys.exit(2)
+    except OperationalError as exc:  # e.g. PostgreSQL not running, or a wrong password
+        typer.echo(f"cannot use the database: {exc.orig}\ncheck ASSESS_DATABASE_URL (see docs/configuration.md)", err=True)
         sys.exit(2)
 
 

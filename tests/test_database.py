@@ -77,3 +77,61 @@ def test_unlocked_version_may_still_change(engine, questionnaire_dir):
     register_versions(engine, changed)
     with db.session(engine) as s:
         assert s.exec(select(QuestionnaireVersion)).one().content_hash == changed.get("t", 1).content_hash
+
+
+def test_retry_locked_retries_only_a_locked_database():
+    from sqlalchemy.exc import OperationalError
+
+    calls = []
+
+    def flaky():
+        calls.append(1)
+        if len(calls) < 3:
+            raise OperationalError("UPDATE response", {}, Exception("database is locked"))
+        return "saved"
+
+    assert db.retry_locked(flaky, pause=0.001) == "saved" and len(calls) == 3
+
+    def broken():
+        calls.append(1)
+        raise OperationalError("SELECT", {}, Exception("no such table: answer"))
+
+    calls.clear()
+    with pytest.raises(OperationalError):
+        db.retry_locked(broken, pause=0.001)
+    assert len(calls) == 1
+
+
+def test_a_save_waits_for_another_writer_instead_of_failing(tmp_path, settings):
+    """Another process holds SQLite's write lock: the respondent's save waits
+    for it (busy timeout) and lands; nothing is refused or lost."""
+    import sqlite3
+    import threading
+    import time
+
+    from assess.models import Answer
+    from assess.web.app import create_app
+    from client import Client
+    from survey_helpers import add_round, post_section, start
+
+    path = tmp_path / "busy.db"
+    app = create_app(settings.model_copy(update={"database_url": f"sqlite:///{path}"}))
+    add_round(app, questionnaire_id="t")
+    client = Client(app)
+    token = start(client)
+    page = client.get(f"/s/{token}/p/profile").text
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")  # the write lock, as another process would hold it
+    released = threading.Timer(0.6, lambda: other.execute("COMMIT"))
+    released.start()
+    started = time.perf_counter()
+    saved = post_section(client, token, "profile", {"company_name": "有田テスト陶業"}, page_html=page)
+    waited = time.perf_counter() - started
+    released.join()
+    other.close()
+    assert saved.status_code == 303, saved.text
+    assert waited >= 0.5
+    with db.session(app.state.engine) as s:
+        assert s.exec(select(Answer.value).where(Answer.question_id == "company_name")).all() == ["有田テスト陶業"]
+    client.close()
+    app.state.engine.dispose()
