@@ -124,12 +124,20 @@ def main() -> None:
         port = free_port()
         log: dict = {}
         with server(env, port, args.workers) as process:
+            # Every worker up and past start-up, or the first one takes all the connections.
+            for _ in range(100):
+                if len(workers_of(process.pid)) >= args.workers:
+                    break
+                time.sleep(0.1)
+            time.sleep(3)
             async def scenario():
                 run = Run()
                 deadline = time.monotonic() + args.seconds
                 when = args.respondents // 3 if args.kill_after < 0 else args.kill_after
                 killer = asyncio.create_task(kill_a_worker(process.pid, run, when, deadline, log)) if when else asyncio.sleep(0)
-                result = await run_respondents(port, questionnaire, args.respondents, args.concurrency, args.seconds, run)
+                # New connections per respondent, as new browsers make: they spread over the workers.
+                result = await run_respondents(port, questionnaire, args.respondents, args.concurrency, args.seconds, run,
+                                               fresh_connections=True)
                 await killer
                 return result
 
@@ -155,6 +163,8 @@ def main() -> None:
           f"{run.transport_errors} failed twice (reloaded by the respondent)")
     print(f"throughput: {run.requests / elapsed:.0f} requests/s; latency p50 {percentile(all_latency, 50):.0f} ms, p99 {percentile(all_latency, 99):.0f} ms; "
           f"section POST p99 {percentile(run.latency.get('section POST', []), 99):.0f} ms")
+    for kind, values in sorted(run.latency.items()):
+        print(f"  {kind:<13} n={len(values):<5} p50 {percentile(values, 50):6.1f} ms  p99 {percentile(values, 99):6.1f} ms  max {max(values):6.0f} ms")
     print(f"answers: {acknowledged} acknowledged, {acknowledged - lost} stored as sent")
     print(f"submissions: {len(run.submitted)} acknowledged, {submits_lost} not stored as submitted; "
           f"{total_submitted} submitted in the database, {without_scores} without cached scores")

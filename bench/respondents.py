@@ -150,8 +150,10 @@ def _sample(questionnaire, seed: int) -> dict:
     return sample_answers(questionnaire, random.Random(seed))
 
 
-async def run_respondents(port: int, questionnaire, count: int, concurrency: int, seconds: float, run: Run | None = None) -> tuple[Run, float]:
-    """At most `count` respondents, `concurrency` at a time, for at most `seconds`."""
+async def run_respondents(port: int, questionnaire, count: int, concurrency: int, seconds: float, run: Run | None = None,
+                          fresh_connections: bool = False) -> tuple[Run, float]:
+    """At most `count` respondents, `concurrency` at a time, for at most `seconds`;
+    each on a new connection when `fresh_connections`, else reusing its slot's."""
     run = run or Run()
     queue = list(range(count))
     deadline = time.monotonic() + seconds
@@ -161,6 +163,8 @@ async def run_respondents(port: int, questionnaire, count: int, concurrency: int
         while queue and time.monotonic() < deadline:
             seed = queue.pop()
             client.cookies.clear()  # a new respondent, a new browser
+            if fresh_connections:
+                await client.close()
             if await Respondent(client, questionnaire, seed, run).complete():
                 run.completed += 1
             else:
