@@ -164,3 +164,35 @@ def test_rows_that_clash_restore_nothing(monkeypatch, new_database, tmp_path):
     engine = make_engine(target.db_url)
     assert rows(engine, "round") == []
     engine.dispose()
+
+
+def test_an_admin_downloads_a_backup_that_restores(app, client, new_database, tmp_path):
+    from staff_helpers import log_in, make_user, submitted
+    from survey_helpers import add_round
+
+    from assess import db as dbm
+    from assess.backup import restore
+
+    add_round(app)
+    submitted(client, name="<b>有田</b>テスト陶業")
+    make_user(app, "admin@example.org", "admin")
+    log_in(client, "admin@example.org")
+    page = client.get("/staff/backup?lang=en")
+    assert page.status_code == 200 and "No backup has been downloaded here yet." in page.text
+    download = client.post("/staff/backup", data={"csrf_token": csrf_of(page.text)})
+    assert download.status_code == 200
+    assert download.headers["content-disposition"].startswith('attachment; filename="assess-backup-')
+    assert download.headers["cache-control"] == "no-store"
+    document = loads("download", download.text)
+    assert document["credentials"] is False and all("password_hash" not in u for u in document["tables"]["staff_user"])
+    assert "api_token" not in document["tables"]
+
+    target = make_engine(new_database("restored"))
+    dbm.upgrade(target)
+    report = restore(target, "download", document)
+    assert report.counts["answer"] > 0 and report.counts["response"] == 1
+    assert [r["name"] for r in rows(target, "company")] == ["<b>有田</b>テスト陶業"]
+    target.dispose()
+
+    listed = client.get("/staff/backup?lang=ja").text
+    assert "admin@example.org" in listed and "最近のバックアップ" in listed

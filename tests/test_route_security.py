@@ -12,7 +12,7 @@ from survey_helpers import add_round, csrf_of
 
 MODULES = (site, survey, results, staff_auth, staff_responses, staff_rounds, staff_admin, api)
 PUBLIC_STAFF = {"/staff/login", "/staff/logout", "/staff/password/{token}"}
-ADMIN_PREFIXES = ("/staff/users", "/staff/tokens")
+ADMIN_PREFIXES = ("/staff/users", "/staff/tokens", "/staff/backup")
 
 
 def routes():
@@ -33,7 +33,23 @@ POSTS = [(m, p) for m, p in ALL if m == "POST"]
 
 
 def test_the_enumeration_finds_the_routes():
-    assert len(STAFF) >= 20 and len(ADMIN) >= 6 and len(POSTS) >= 15
+    assert len(STAFF) >= 20 and len(ADMIN) >= 8 and len(POSTS) >= 15
+
+
+def test_admin_routes_are_exactly_those_that_need_an_admin():
+    from assess.web.auth import get_admin
+
+    def needs_admin(route) -> bool:
+        stack = list(route.dependant.dependencies)
+        while stack:
+            dependency = stack.pop()
+            if dependency.call is get_admin:
+                return True
+            stack.extend(dependency.dependencies)
+        return False
+
+    by_dependency = {(m, r.path) for module in MODULES for r in module.router.routes if needs_admin(r) for m in r.methods - {"HEAD"}}
+    assert by_dependency == set(ADMIN)
 
 
 @pytest.fixture

@@ -1,14 +1,15 @@
-"""Administrators: staff accounts and API tokens."""
+"""Administrators: staff accounts, API tokens and backups."""
 
 from __future__ import annotations
 
 from fastapi import HTTPException, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 from sqlmodel import select
 
 from assess.accounts import ROLES, audit, create_api_token, create_user, issue_password_link
 from assess.db import write_transaction
-from assess.models import ApiToken, StaffUser, utcnow
+from assess.backup import dump, dumps
+from assess.models import ApiToken, AuditEvent, StaffUser, utcnow
 from assess.web.auth import AdminDep
 from assess.web.deps import DbDep, FormDep, RowId
 from assess.web.security import FormRouter
@@ -88,3 +89,21 @@ def revoke_token(request: Request, token_id: RowId, admin: AdminDep, db: DbDep):
         db.add(token)
         audit(db, admin.email, "api_token.revoke", "api_token", token.id)
     return RedirectResponse("/staff/tokens", status_code=303)
+
+
+@router.get("/staff/backup")
+def backup_page(request: Request, admin: AdminDep, db: DbDep):
+    recent = db.exec(select(AuditEvent).where(AuditEvent.action == "backup.export").order_by(AuditEvent.at.desc()).limit(10)).all()
+    return render(request, "staff/backup.html", {"recent": recent})
+
+
+@router.post("/staff/backup")
+def backup_download(request: Request, admin: AdminDep, db: DbDep):
+    """The whole installation as `assess export` writes it, without password hashes."""
+    document = dump(request.app.state.engine, credentials=False)
+    rows = sum(len(r) for r in document["tables"].values())
+    with write_transaction(db):
+        audit(db, admin.email, "backup.export", "installation", None, detail=str(rows))
+    name = f"assess-backup-{document['created_at'][:10]}.json"
+    return Response(dumps(document), media_type="application/json; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
