@@ -76,9 +76,12 @@ def start_response(db: Session, round_: Round, questionnaire: Questionnaire, loc
         )
         db.add(response)
         # From now on this version's content may not change (see Q501).
-        db.exec(update(QuestionnaireVersion)
-                .where(QuestionnaireVersion.questionnaire_id == questionnaire.id, QuestionnaireVersion.version == questionnaire.version)
-                .values(locked=True))
+        locked = db.exec(update(QuestionnaireVersion)
+                         .where(QuestionnaireVersion.questionnaire_id == questionnaire.id, QuestionnaireVersion.version == questionnaire.version)
+                         .values(locked=True))
+        if locked.rowcount == 0:  # not recorded yet (the app records versions at start-up; the command line may come first)
+            db.add(QuestionnaireVersion(questionnaire_id=questionnaire.id, version=questionnaire.version,
+                                        content_hash=questionnaire.content_hash, locked=True))
     db.refresh(response)
     return response, token
 

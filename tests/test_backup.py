@@ -5,7 +5,7 @@ import json
 import pytest
 from sqlalchemy import select
 
-from assess.backup import TABLES, BackupError, check, loads, table
+from assess.backup import TABLES, BackupError, check, dumps, loads, restore, table
 from assess.db import make_engine, session
 from assess.models import Response, Round
 
@@ -14,6 +14,13 @@ from demo_helpers import run, settings_for
 from survey_helpers import csrf_of
 
 pytestmark = pytest.mark.db
+
+
+def refused(result, *needles: str) -> None:
+    """A command that said no, with a message and not a crash."""
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    for needle in needles:
+        assert needle in result.output, result.output
 
 
 def rows(engine, name: str) -> list[dict]:
@@ -46,6 +53,10 @@ def test_demo_round_trip_keeps_every_row(monkeypatch, new_database, tmp_path, de
     assert backup.stat().st_mode & 0o077 == 0  # personal data: owner only
 
     target = settings_for(new_database("target"), tmp_path / "target")
+    if not hashes:  # the app was started on the new database first: it recorded unlocked versions
+        from assess.web.app import create_app
+
+        create_app(target).state.engine.dispose()
     restored = run(monkeypatch, target, "import", str(backup))
     assert restored.exit_code == 0, restored.output
     assert "12 response" in restored.output and "5 case_study" in restored.output
@@ -62,6 +73,7 @@ def test_demo_round_trip_keeps_every_row(monkeypatch, new_database, tmp_path, de
         assert rows(after, name) == expected, name
         compared += len(expected)
     assert compared > 900
+    assert all(v["locked"] for v in rows(after, "questionnaire_version"))  # the lock that protects given answers
     before.dispose()
     after.dispose()
 
@@ -94,9 +106,7 @@ def test_demo_round_trip_keeps_every_row(monkeypatch, new_database, tmp_path, de
 def test_import_refuses_a_database_with_data(monkeypatch, tmp_path, demo_source):
     backup = tmp_path / "backup.json"
     run(monkeypatch, demo_source, "export", str(backup))
-    again = run(monkeypatch, demo_source, "import", str(backup))
-    assert again.exit_code == 1
-    assert "the database is not empty" in again.output and "2 round" in again.output
+    refused(run(monkeypatch, demo_source, "import", str(backup)), "the database is not empty", "2 round")
     engine = make_engine(demo_source.db_url)
     with session(engine) as db:
         assert len(db.exec(select(Round)).all()) == 2  # nothing added, nothing lost
@@ -136,10 +146,25 @@ def test_bad_files_name_every_problem():
     assert problems == [
         "table 'rounds' is not part of a backup (did you mean 'round'?)",
         "table 'round', row 1, column 'fiscal_year': must be a whole number",
-        "table 'round', row 1, column 'created_at': 'yesterday' is not an ISO 8601 date and time",
+        "table 'round', row 1, column 'created_at': must be an ISO 8601 date and time, e.g. 2019-07-01T09:30:00+09:00",
         "table 'round', row 1: unknown column 'slgu' (did you mean 'slug'?)",
         "table 'answer', row 1, column 'response_id': no response with id 7 in the file",
     ]
+    assert problems_of(document(
+        round=[{**ROUND, "status": "bogus", "fiscal_year": 2**40, "region": "a\u0000b", "created_at": "2019-07-01"}, ROUND],
+        staff_user=[{"id": 1, "email": "a@example.org", "role": "superuser"}, {"id": 2, "email": "a@example.org"}],
+    )) == [
+        "table 'round', row 1, column 'fiscal_year': 1099511627776 is out of range (-2147483648 to 2147483647)",
+        "table 'round', row 1, column 'created_at': must be an ISO 8601 date and time, e.g. 2019-07-01T09:30:00+09:00",
+        "table 'round', row 1, column 'status': 'bogus' is not one of draft, open, closed",
+        "table 'round', row 1, column 'region': contains a NUL character, which databases cannot store",
+        "table 'staff_user', row 1, column 'role': 'superuser' is not one of staff, admin",
+        "table 'round', row 2: the same id 1 as row 1",
+        "table 'round', row 2: the same slug 'saga-2019' as row 1",
+        "table 'staff_user', row 2: the same email 'a@example.org' as row 1",
+    ]
+    assert problems_of('{"format": "assess-backup", "version": 1, "tables": {"answer": [{"value": NaN}]}}') == [
+        "NaN is not a number JSON allows; databases cannot store it"]
 
 
 def test_import_needs_the_questionnaire_the_answers_were_given_to(monkeypatch, new_database, tmp_path):
@@ -148,21 +173,48 @@ def test_import_needs_the_questionnaire_the_answers_were_given_to(monkeypatch, n
         questionnaire_version=[{"questionnaire_id": "community-sme", "version": 1, "content_hash": "0" * 64, "locked": True}],
         round=[{**ROUND, "questionnaire_version": 1}, {**ROUND, "id": 2, "slug": "x", "questionnaire_version": 5}],
     )), encoding="utf-8")
-    result = run(monkeypatch, settings_for(new_database(), tmp_path / "d"), "import", str(backup))
-    assert result.exit_code == 1
-    assert "questionnaire community-sme version 5 is used in the backup but not in this installation" in result.output
-    assert "community-sme version 1: the file here differs" in result.output
-    assert "Traceback" not in result.output
+    refused(run(monkeypatch, settings_for(new_database(), tmp_path / "d"), "import", str(backup)),
+            "questionnaire community-sme version 5 is used in the backup but not in this installation",
+            "community-sme version 1: the file here differs")
 
 
-def test_rows_that_clash_restore_nothing(monkeypatch, new_database, tmp_path):
-    backup = tmp_path / "b.json"
-    backup.write_text(json.dumps(document(round=[ROUND, {**ROUND, "slug": "other"}])), encoding="utf-8")
-    target = settings_for(new_database(), tmp_path / "d")
-    result = run(monkeypatch, target, "import", str(backup))
-    assert result.exit_code == 1 and "nothing was restored" in result.output, result.output
-    engine = make_engine(target.db_url)
-    assert rows(engine, "round") == []
+RESPONSE = {"id": 1, "round_id": 1, "questionnaire_id": "community-sme", "questionnaire_version": 1, "content_hash": "0" * 64,
+            "token_hash": "a" * 64, "status": "draft"}
+
+
+def test_a_failure_while_writing_restores_nothing(monkeypatch, new_database, tmp_path):
+    from sqlalchemy.exc import DBAPIError
+
+    import assess.backup
+
+    def fail(conn):  # after every table is written, as a full disk would
+        raise DBAPIError("INSERT", {}, Exception("could not extend file"))
+
+    monkeypatch.setattr(assess.backup, "_reset_sequences", fail)
+    engine = make_engine(new_database())
+    from assess import db as dbm
+
+    dbm.upgrade(engine)
+    with pytest.raises(BackupError) as caught:
+        restore(engine, "b.json", document(round=[ROUND], response=[RESPONSE], answer=[{"id": 1, "response_id": 1, "question_id": "q", "value": "x"}]))
+    assert "nothing was restored: could not extend file" in str(caught.value)
+    assert [rows(engine, name) for name in ("round", "response", "answer")] == [[], [], []]
+    engine.dispose()
+
+
+def test_every_json_answer_value_round_trips(new_database):
+    from assess import db as dbm
+    from assess.backup import dump
+
+    values = [None, "日本語 <b>&amp;</b>", 0.1 + 0.2, 10**9, -3, True, ["led", "solar"], {"a": [1, 2.5, None, {"b": "c"}]}, ""]
+    answers = [{"id": n, "response_id": 1, "question_id": f"q{n}", "value": v, "updated_at": "2019-07-01T09:00:00.123456+09:00"}
+               for n, v in enumerate(values, 1)]
+    engine = make_engine(new_database())
+    dbm.upgrade(engine)
+    restore(engine, "b.json", document(round=[ROUND], response=[RESPONSE], answer=answers))
+    again = json.loads(dumps(dump(engine)))["tables"]["answer"]
+    assert [a["value"] for a in again] == values
+    assert again[0]["updated_at"] == "2019-07-01T00:00:00.123456+00:00"
     engine.dispose()
 
 
@@ -196,3 +248,17 @@ def test_an_admin_downloads_a_backup_that_restores(app, client, new_database, tm
 
     listed = client.get("/staff/backup?lang=ja").text
     assert "admin@example.org" in listed and "最近のバックアップ" in listed
+
+
+def test_export_says_why_it_cannot(monkeypatch, new_database, tmp_path):
+    empty = settings_for(new_database(), tmp_path / "e")
+    refused(run(monkeypatch, empty, "export", str(tmp_path / "b.json")), "the database has no tables", "assess db upgrade")
+    from assess import db as dbm
+
+    engine = make_engine(empty.db_url)
+    dbm.upgrade(engine, "0002")  # an older schema: export never migrates it
+    refused(run(monkeypatch, empty, "export", str(tmp_path / "b.json")), "is at migration 0002")
+    assert dbm.current_revision(engine) == "0002"
+    dbm.upgrade(engine)
+    engine.dispose()
+    refused(run(monkeypatch, empty, "export", str(tmp_path / "missing" / "b.json")), "cannot write", "No such file or directory")

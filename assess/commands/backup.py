@@ -20,23 +20,7 @@ def _engine():
     return engine
 
 
-def export_command(
-    file: Path = typer.Argument(..., help="Where to write the backup (.json), or - for standard output."),
-    with_password_hashes: bool = typer.Option(
-        False, "--with-password-hashes",
-        help="Also write staff password hashes and API-token hashes, so accounts work at once after a restore. Keep such a file as safe as the database."),
-) -> None:
-    """Write everything (rounds, companies, responses, answers, reviews, audit log, case studies, staff accounts) to one JSON file."""
-    from assess.backup import dump, dumps
-
-    engine = _engine()
-    document = dump(engine, credentials=with_password_hashes)
-    engine.dispose()
-    content = dumps(document)
-    if str(file) == "-":
-        sys.stdout.write(content)
-        return
-    file = file.resolve()
+def _write_private(file: Path, content: str) -> None:
     # Written beside the target, then renamed: a failed export never leaves half a file.
     fd, tmp = tempfile.mkstemp(prefix=f".{file.name}.", dir=file.parent)
     try:
@@ -47,6 +31,38 @@ def export_command(
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def export_command(
+    file: Path = typer.Argument(..., help="Where to write the backup (.json), or - for standard output."),
+    with_password_hashes: bool = typer.Option(
+        False, "--with-password-hashes",
+        help="Also write staff password hashes and API-token hashes, so accounts work at once after a restore. Keep such a file as safe as the database."),
+) -> None:
+    """Write everything (rounds, companies, responses, answers, reviews, audit log, case studies, staff accounts) to one JSON file."""
+    from assess import db
+    from assess.backup import dump, dumps
+
+    engine = db.make_engine(Settings().db_url)
+    # An export never migrates: the app that owns the database does that.
+    current, head = db.current_revision(engine), db.head_revision()
+    if current != head:
+        engine.dispose()
+        reason = "has no tables" if not current else f"is at migration {current}, this assess expects {head}"
+        typer.echo(f"cannot export: the database {reason}; run `assess db upgrade` with the release that serves it", err=True)
+        raise typer.Exit(1)
+    document = dump(engine, credentials=with_password_hashes)
+    engine.dispose()
+    content = dumps(document)
+    if str(file) == "-":
+        sys.stdout.write(content)
+        return
+    file = file.resolve()
+    try:
+        _write_private(file, content)
+    except OSError as exc:
+        typer.echo(f"cannot write {file}: {exc.strerror or exc}", err=True)
+        raise typer.Exit(1)
     counts = ", ".join(f"{len(rows)} {name}" for name, rows in document["tables"].items() if rows)
     extra = " with password hashes" if with_password_hashes else " (no password hashes)"
     typer.echo(f"exported to {file}{extra}: {counts}")
