@@ -6,12 +6,16 @@
 Starts `assess serve --workers 2` on 127.0.0.1 on a fresh database (a
 temporary SQLite file, or a private PostgreSQL server with fsync on, from
 scripts/pg_temp.py), runs simulated respondents completing the survey, and
-SIGKILLs one worker process once a third of them are done. Respondents whose
+SIGKILLs one app worker process once a third of them are done (the database
+server itself keeps running: this checks that a success response is only
+sent after the commit, and that a dead worker leaves nothing half-written). Respondents whose
 requests fail reload the page and try again, as people do. Afterwards it
 checks that every answer whose save got a success response is stored as
 sent, and that every submitted response has its scores cached.
 
 Last line: `durability: <lost> of <acknowledged> acknowledged answers lost`.
+Exits 1 when anything was lost, nothing was acknowledged, or no worker was
+killed while respondents were answering.
 """
 
 from __future__ import annotations
@@ -118,7 +122,7 @@ def main() -> None:
 
     questionnaire = load_directory(ROOT / "questionnaires").latest("community-sme")
     tmp = Path(tempfile.mkdtemp(prefix="assess-durability-"))
-    postgres = temporary_postgres(fsync=os.environ.get("PGFSYNC","1")=="1") if args.database == "postgres" else nullcontext(f"sqlite:///{tmp / 'assess.db'}")
+    postgres = temporary_postgres(fsync=True) if args.database == "postgres" else nullcontext(f"sqlite:///{tmp / 'assess.db'}")
     with postgres as database_url:
         env = {**os.environ, "ASSESS_DATA_DIR": str(tmp), "ASSESS_DATABASE_URL": database_url}
         port = free_port()
@@ -133,12 +137,16 @@ def main() -> None:
             async def scenario():
                 run = Run()
                 deadline = time.monotonic() + args.seconds
-                when = args.respondents // 3 if args.kill_after < 0 else args.kill_after
-                killer = asyncio.create_task(kill_a_worker(process.pid, run, when, deadline, log)) if when else asyncio.sleep(0)
+                when = max(1, args.respondents // 3) if args.kill_after < 0 else args.kill_after
+                killer = asyncio.create_task(kill_a_worker(process.pid, run, when, deadline, log)) if when else None
                 # New connections per respondent, as new browsers make: they spread over the workers.
                 result = await run_respondents(port, questionnaire, args.respondents, args.concurrency, args.seconds, run,
                                                fresh_connections=True)
-                await killer
+                if killer is not None:
+                    if not killer.done():  # the load ended first: a kill now would prove nothing
+                        killer.cancel()
+                        log["too_late"] = True
+                    await asyncio.gather(killer, return_exceptions=True)
                 return result
 
             run, elapsed = asyncio.run(scenario())
@@ -159,8 +167,8 @@ def main() -> None:
     else:
         print("no worker was killed" + (": none found" if "killed" in log else ""))
     print(f"respondents: {run.completed} completed, {run.failed} gave up, in {elapsed:.1f} s")
-    print(f"requests: {run.requests} ({statuses}), {run.resent} sent again on a new connection, "
-          f"{run.transport_errors} failed twice (reloaded by the respondent)")
+    print(f"requests: {run.requests} ({statuses}); interrupted by the kill: {run.resent} sent again on a new connection, "
+          f"{run.transport_errors} failed twice (the respondent reloaded the page)")
     print(f"throughput: {run.requests / elapsed:.0f} requests/s; latency p50 {percentile(all_latency, 50):.0f} ms, p99 {percentile(all_latency, 99):.0f} ms; "
           f"section POST p99 {percentile(run.latency.get('section POST', []), 99):.0f} ms")
     for kind, values in sorted(run.latency.items()):
@@ -168,7 +176,20 @@ def main() -> None:
     print(f"answers: {acknowledged} acknowledged, {acknowledged - lost} stored as sent")
     print(f"submissions: {len(run.submitted)} acknowledged, {submits_lost} not stored as submitted; "
           f"{total_submitted} submitted in the database, {without_scores} without cached scores")
+    interrupted = run.resent + run.transport_errors
+    problems = []
+    if args.kill_after != 0 and not log.get("killed"):
+        problems.append("no worker was killed while respondents were answering" + (" (the load ended first)" if log.get("too_late") else ""))
+    elif log.get("killed") and not interrupted:
+        print("note: the kill interrupted no request (the killed worker was idle); run again for a stronger test")
+    if not acknowledged:
+        problems.append("no answer was acknowledged")
+    if lost or submits_lost or without_scores:
+        problems.append("data was lost")
+    for problem in problems:
+        print(f"FAILED: {problem}")
     print(f"durability: {lost} of {acknowledged} acknowledged answers lost")
+    sys.exit(1 if problems else 0)
 
 
 if __name__ == "__main__":
