@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, StatementError
 
 from assess import __version__
+from assess.db import current_revision
 from assess.backup_check import FORMAT, FORMAT_VERSION, TABLES, BackupError, check, loads, table  # noqa: F401  (the module's API)
 
 # Left out on purpose: login_attempt (short-lived throttling) and
@@ -29,13 +30,6 @@ class RestoreReport:
     counts: dict[str, int] = field(default_factory=dict)
     credentials: bool = False
     warnings: list[str] = field(default_factory=list)
-
-
-def schema_revision(conn: Connection) -> str:
-    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar() or ""
-
-
-# --- export -------------------------------------------------------------------
 
 
 def _encode(value: Any) -> Any:
@@ -52,7 +46,7 @@ def dump(engine: Engine, credentials: bool = False) -> dict[str, Any]:
             conn.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
         else:
             conn.exec_driver_sql("BEGIN")  # one read transaction: a snapshot in WAL mode
-        revision = schema_revision(conn)
+        revision = current_revision(conn)
         for name in TABLES:
             skip = CREDENTIALS.get(name, ())
             if skip is None and not credentials:

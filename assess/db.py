@@ -12,7 +12,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
@@ -68,11 +68,13 @@ def head_revision() -> str:
     return ScriptDirectory(str(MIGRATIONS)).get_current_head() or ""
 
 
-def current_revision(engine: Engine) -> str:
+def current_revision(bind: Engine | Connection) -> str:
     """The migration the database is at; "" for a database without tables."""
     from alembic.migration import MigrationContext
 
-    with engine.connect() as conn:
+    if isinstance(bind, Connection):
+        return MigrationContext.configure(bind).get_current_revision() or ""
+    with bind.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision() or ""
 
 
