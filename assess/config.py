@@ -13,7 +13,9 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from assess.resources import questionnaire_dir
+from sdg_map import PRACTICES_PATH
+
 # Secrets seen in examples and tutorials: refusing them keeps sessions unforgeable.
 KNOWN_WEAK_KEYS = {"", "secret", "changeme", "change-me", "dev", "development", "test", "password", "assess", "your-secret-key"}
 MIN_KEY_LENGTH = 32
@@ -26,12 +28,12 @@ class ConfigError(Exception):
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ASSESS_", extra="ignore")
 
-    data_dir: Path = PROJECT_ROOT / "data"
+    data_dir: Path = Field(default_factory=lambda: Path.cwd() / "data")
     database_url: str | None = None
     secret_key: SecretStr | None = None
     default_locale: Literal["ja", "en"] = "ja"
-    questionnaire_dir: Path = PROJECT_ROOT / "questionnaires"
-    practices_file: Path = PROJECT_ROOT / "sdg_map" / "practices.yaml"
+    questionnaire_dir: Path = Field(default_factory=questionnaire_dir)
+    practices_file: Path = PRACTICES_PATH
     session_max_age: int = 8 * 3600
     db_threads: int = Field(default=4, ge=0, le=64)
 

@@ -26,17 +26,6 @@ def N_(message: str) -> str:
     return message
 
 
-# Names of statuses and review steps (label() in templates, exports).
-LABELS = {
-    "draft": N_("Draft"), "submitted": N_("Submitted"), "in_review": N_("In review"), "returned": N_("Returned"),
-    "approved": N_("Approved"), "start_review": N_("Review started"), "return": N_("Returned to the company"),
-    "approve": N_("Approved"), "reopen": N_("Review reopened"), "note": N_("Note"), "resubmit": N_("Resubmitted"),
-    "motto": N_("Motto"), "story": N_("Ties with the community"), "initiatives": N_("Initiatives"),
-    "challenges": N_("Challenges"), "support": N_("Support needed"),
-    "open": N_("Open"), "closed": N_("Closed"), "invitation": N_("By invitation only"),
-}
-
-
 def normalize_locale(value: str | None, default: str = DEFAULT_LOCALE) -> str:
     if not value:
         return default

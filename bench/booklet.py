@@ -27,32 +27,33 @@ sys.path.insert(0, str(ROOT))
 from pypdf import PdfReader  # noqa: E402
 from sqlmodel import select  # noqa: E402
 
-from assess.accounts import create_user  # noqa: E402
+from assess.services.accounts import create_user  # noqa: E402
 from assess.config import Settings  # noqa: E402
 from assess.db import session  # noqa: E402
 from assess.models import CaseStudy, Response, Round  # noqa: E402
 from assess.pdf.content import booklet_content  # noqa: E402
+from assess.pdf.printer import PdfPrinter, print_environment  # noqa: E402
 from assess.pdf.render import booklet_html, render_html  # noqa: E402
-from assess.pdf.service import print_booklet, print_environment  # noqa: E402
 from assess.questionnaire.sample import sample_answers  # noqa: E402
-from assess.responses import save_answers, start_response, submit  # noqa: E402
-from assess.review import act, save_case_study  # noqa: E402
-from assess.web.routes.site import sources_html  # noqa: E402
-from assess.web.templating import i18n_context  # noqa: E402
+from assess.services.responses import save_answers, start_response, submit  # noqa: E402
+from assess.services.case_studies import save_case_study  # noqa: E402
+from assess.services.review import act  # noqa: E402
+from assess.presentation.sources import sources_html  # noqa: E402
+from assess.templating import i18n_context  # noqa: E402
 
 STORY = ("当社は創業以来、地域の皆さまに支えられて事業を続けてきました。地元の祭りや清掃活動に社員が参加し、"
          "小学校の社会科見学も毎年受け入れています。災害時には市と協定を結び、重機と人員を提供する体制を整えています。")
 
 
 def fill(count: int) -> tuple[Settings, int]:
-    from assess.web.app import create_app
+    from assess.app import create_app
 
     settings = Settings(data_dir=Path(tempfile.mkdtemp(prefix="assess-booklet-")))
     app = create_app(settings)
-    q = app.state.registry.latest("community-sme")
+    q = app.state.context.definitions.registry.latest("community-sme")
     consent = q.roles["consent.publication"].id
     rng = random.Random(11)
-    with session(app.state.engine) as db:
+    with session(app.state.context.engine) as db:
         staff = create_user(db, "bench@example.org", "staff", password="bench password 1")
         round_ = Round(slug="bench", name_ja="佐賀県 調査 2025", name_en="Saga 2025", region="佐賀県", fiscal_year=2025,
                        questionnaire_id=q.id, questionnaire_version=q.version, organiser_ja="テスト支援機構", foreword_ja=STORY * 3)
@@ -66,7 +67,7 @@ def fill(count: int) -> tuple[Settings, int]:
             answers[q.roles["company.name"].id] = f"テスト工業{i + 1:03d}株式会社"
             save_answers(db, response, answers, response.revision, q)
             db.refresh(response)
-            submit(db, response, q, app.state.practices, response.revision)
+            submit(db, response, q, app.state.context.definitions.practices, response.revision)
             act(db, response, staff, "approve")
             texts = {"motto": f"地域とともに{i + 1}年先を見据えて", "story": STORY * 4, "initiatives": STORY * 2, "challenges": STORY, "support": STORY}
             save_case_study(db, response, staff, q, answers, texts, True, i)
@@ -78,31 +79,32 @@ def main() -> None:
     started = time.perf_counter()
     settings, round_id = fill(count)
     print(f"filled {count} approved case studies in {time.perf_counter() - started:.1f} s")
-    from assess.web.app import create_app
+    from assess.app import create_app
 
     app = create_app(settings)
-    registry, practices = app.state.registry, app.state.practices
+    definitions = app.state.context.definitions
     env = print_environment()
-    with session(app.state.engine) as db:
+    printer = PdfPrinter(definitions, env)
+    with session(app.state.context.engine) as db:
         started = time.perf_counter()
-        pdf, cases = print_booklet(db, [round_id], registry, practices, "ja", env=env, single=False)
+        pdf, cases = printer.booklet(db, [round_id], "ja", single=False)
         parallel = time.perf_counter() - started
         pages = len(PdfReader(io.BytesIO(pdf)).pages)
         from assess.pdf import render
 
         render._CACHE.clear()  # a second full print: workers already started, as in a running server
         started = time.perf_counter()
-        print_booklet(db, [round_id], registry, practices, "ja", env=env, single=False)
+        printer.booklet(db, [round_id], "ja", single=False)
         warm = time.perf_counter() - started
         study = db.exec(select(CaseStudy).join(Response).where(Response.round_id == round_id).order_by(CaseStudy.position)).first()
         study.story += "（追記）"
         db.add(study)
         db.commit()
         started = time.perf_counter()
-        print_booklet(db, [round_id], registry, practices, "ja", env=env, single=False)
+        printer.booklet(db, [round_id], "ja", single=False)
         reprint = time.perf_counter() - started
         reprint_ratio = reprint / warm
-        html = booklet_html(env, {**i18n_context("ja")}, booklet_content(db, [round_id], registry, practices, "ja", sources_html()))
+        html = booklet_html(env, {**i18n_context("ja")}, booklet_content(db, [round_id], definitions, "ja", sources_html()))
     main_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     worker_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as alone:

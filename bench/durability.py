@@ -100,7 +100,7 @@ def submitted_status(database_url: str, tokens: set[str]) -> int:
 
     from assess.db import make_engine, session
     from assess.models import Response
-    from assess.responses import hash_token
+    from assess.services.tokens import hash_token
 
     engine = make_engine(database_url)
     with session(engine) as db:

@@ -43,8 +43,8 @@ def percentile(values: list[float], p: float) -> float:
 @contextmanager
 def server(env: dict, port: int, workers: int):
     """`assess serve` in its own process group, with the demo rounds; stopped on exit."""
-    subprocess.run([sys.executable, "-m", "assess.cli", "demo"], env=env, check=True, capture_output=True)
-    process = subprocess.Popen([sys.executable, "-m", "assess.cli", "serve", "--port", str(port), "--workers", str(workers)],
+    subprocess.run([sys.executable, "-m", "assess", "demo"], env=env, check=True, capture_output=True)
+    process = subprocess.Popen([sys.executable, "-m", "assess", "serve", "--port", str(port), "--workers", str(workers)],
                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     try:
         for _ in range(300):
@@ -182,7 +182,7 @@ def stored_answers(database_url: str, tokens: list[str]) -> dict[str, dict]:
 
     from assess.db import make_engine, session
     from assess.models import Answer, Response
-    from assess.responses import hash_token
+    from assess.services.tokens import hash_token
 
     engine = make_engine(database_url)
     out = {}

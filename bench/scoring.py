@@ -14,14 +14,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from assess.config import Settings  # noqa: E402
-from assess.commands.sdg import load_all  # noqa: E402
+from assess.services.startup import load_definitions  # noqa: E402
 from assess.questionnaire.sample import sample_answers  # noqa: E402
 from assess.scoring import score  # noqa: E402
 
 
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
-    registry, catalogue = load_all(Settings())
+    definitions = load_definitions(Settings())
+    registry, catalogue = definitions.registry, definitions.practices
     questionnaire = registry.latest("community-sme")
     rng = random.Random(2019)
     responses = [sample_answers(questionnaire, rng) for _ in range(count)]

@@ -26,24 +26,24 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert  # noqa: E402
 
-from assess.accounts import create_user  # noqa: E402
+from assess.services.accounts import create_user  # noqa: E402
 from assess.config import Settings  # noqa: E402
 from assess.db import session  # noqa: E402
 from assess.models import Answer, Company, Response, ResponseScore, Round, utcnow  # noqa: E402
 from assess.questionnaire.sample import sample_answers  # noqa: E402
 from assess.scoring import score  # noqa: E402
-from assess.web.app import create_app  # noqa: E402
+from assess.app import create_app  # noqa: E402
 
 PREFECTURES = ("saga", "tokyo", "nagano", "kochi", "miyagi")
 
 
 def fill(app, count: int) -> int:
-    registry, practices = app.state.registry, app.state.practices
+    registry, practices = app.state.context.definitions.registry, app.state.context.definitions.practices
     q = registry.latest("community-sme")
     support = q.roles["support.needed"].id
     rng = random.Random(7)
     now = utcnow()
-    with session(app.state.engine) as db:
+    with session(app.state.context.engine) as db:
         round_ = Round(slug="bench", name_ja="ベンチ", name_en="Bench", fiscal_year=2025, questionnaire_id=q.id, questionnaire_version=q.version)
         db.add(round_)
         db.commit()

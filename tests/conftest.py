@@ -5,21 +5,16 @@ PostgreSQL server; then every test gets a database of its own there.
 """
 
 import os
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from assess.config import Settings  # noqa: E402
-from client import Client  # noqa: E402
-from defs import PRACTICES, SURVEY, definition  # noqa: E402
+from assess.config import Settings
+from tests.defs import PRACTICES, SURVEY, definition
+from tests.helpers import KEY, Client, add_round
 
 TEST_DB = os.environ.get("ASSESS_TEST_DATABASE_URL", "")
-TEST_KEY = "k" * 48
 
 
 @pytest.fixture
@@ -69,18 +64,23 @@ def practices_file(tmp_path):
 @pytest.fixture
 def settings(tmp_path, database_url, questionnaire_dir, practices_file):
     return Settings(
-        data_dir=tmp_path / "data", database_url=database_url, secret_key=TEST_KEY,
+        data_dir=tmp_path / "data", database_url=database_url, secret_key=KEY,
         questionnaire_dir=questionnaire_dir, practices_file=practices_file,
     )
 
 
 @pytest.fixture
 def app(settings):
-    from assess.web.app import create_app
+    from assess.app import create_app
 
     application = create_app(settings)
     yield application
-    application.state.engine.dispose()
+    application.state.context.engine.dispose()
+
+
+@pytest.fixture
+def round_(app):
+    return add_round(app)
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from textwrap import dedent
 
-from assess.questionnaire import load_text
+from assess.questionnaire.loader import load_text
 
 # 13 lines; sections start on line 14.
 HEAD = """\

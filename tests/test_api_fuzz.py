@@ -8,12 +8,12 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from schemathesis import GenerationMode
 from sqlmodel import select
 
-from assess.accounts import create_api_token, find_user
+from assess.services.accounts import create_api_token, find_user
 from assess.db import session
-from assess.demo import DEMO_EMAIL
+from assess.services.demo import DEMO_EMAIL
 from assess.models import Response
 
-from demo_helpers import run, settings_for
+from tests.helpers import run, settings_for
 
 pytestmark = pytest.mark.db
 BOUNDED = settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck), database=None)
@@ -21,16 +21,16 @@ BOUNDED = settings(max_examples=80, deadline=None, suppress_health_check=list(He
 
 @pytest.fixture
 def demo_app(monkeypatch, new_database, tmp_path):
-    from assess.web.app import create_app
+    from assess.app import create_app
 
     config = settings_for(new_database("api"), tmp_path / "data")
     assert run(monkeypatch, config, "demo").exit_code == 0
     application = create_app(config)
-    with session(application.state.engine) as db:
+    with session(application.state.context.engine) as db:
         application.state.fuzz_token = create_api_token(db, "fuzz", find_user(db, DEMO_EMAIL))
         application.state.submitted_id = db.exec(select(Response.id).where(Response.status == "approved")).first()
     yield application
-    application.state.engine.dispose()
+    application.state.context.engine.dispose()
 
 
 def operations(app):

@@ -5,13 +5,14 @@ import json
 import pytest
 from sqlalchemy import select
 
-from assess.backup import TABLES, BackupError, check, dumps, loads, restore, table
+from assess.services.backup import dumps, restore
+from assess.services.backup_format import TABLES, BackupError, check, loads, table
 from assess.db import make_engine, session
 from assess.models import Response, Round
 
-from client import Client
-from demo_helpers import run, settings_for
-from survey_helpers import csrf_of
+from tests.helpers import Client
+from tests.helpers import run, settings_for
+from tests.helpers import csrf_of
 
 pytestmark = pytest.mark.db
 
@@ -34,14 +35,14 @@ def demo_source(monkeypatch, new_database, tmp_path):
     """The demo data, plus what only a running app makes: questionnaire versions, an API token."""
     source = settings_for(new_database("source"), tmp_path / "source")
     assert run(monkeypatch, source, "demo").exit_code == 0
-    from assess.accounts import create_api_token, find_user
-    from assess.demo import DEMO_EMAIL
-    from assess.web.app import create_app
+    from assess.services.accounts import create_api_token, find_user
+    from assess.services.demo import DEMO_EMAIL
+    from assess.app import create_app
 
     application = create_app(source)  # records the questionnaire versions it loaded
-    with session(application.state.engine) as db:
+    with session(application.state.context.engine) as db:
         create_api_token(db, "reporting", find_user(db, DEMO_EMAIL))
-    application.state.engine.dispose()
+    application.state.context.engine.dispose()
     return source
 
 
@@ -54,9 +55,9 @@ def test_demo_round_trip_keeps_every_row(monkeypatch, new_database, tmp_path, de
 
     target = settings_for(new_database("target"), tmp_path / "target")
     if not hashes:  # the app was started on the new database first: it recorded unlocked versions
-        from assess.web.app import create_app
+        from assess.app import create_app
 
-        create_app(target).state.engine.dispose()
+        create_app(target).state.context.engine.dispose()
     restored = run(monkeypatch, target, "import", str(backup))
     assert restored.exit_code == 0, restored.output
     assert "12 response" in restored.output and "5 case_study" in restored.output
@@ -78,7 +79,7 @@ def test_demo_round_trip_keeps_every_row(monkeypatch, new_database, tmp_path, de
     after.dispose()
 
     # The restored installation works: staff log in (or get a link), new respondents get new ids.
-    from assess.web.app import create_app
+    from assess.app import create_app
 
     application = create_app(target)
     client = Client(application)
@@ -88,7 +89,7 @@ def test_demo_round_trip_keeps_every_row(monkeypatch, new_database, tmp_path, de
             linked = run(monkeypatch, target, "user", "link", "demo-admin@example.org")
             assert linked.exit_code == 0 and "/staff/password/" in linked.output
         else:
-            from assess.demo import DEMO_EMAIL, DEMO_PASSWORD
+            from assess.services.demo import DEMO_EMAIL, DEMO_PASSWORD
 
             done = client.post("/staff/login", data={"email": DEMO_EMAIL, "password": DEMO_PASSWORD, "csrf_token": csrf_of(login.text)})
             assert done.status_code == 303, done.text
@@ -96,11 +97,11 @@ def test_demo_round_trip_keeps_every_row(monkeypatch, new_database, tmp_path, de
         start = client.get("/r/saga-2019")
         started = client.post("/r/saga-2019/start", data={"csrf_token": csrf_of(start.text)})
         assert started.status_code == 303
-        with session(application.state.engine) as db:
+        with session(application.state.context.engine) as db:
             assert len(db.exec(select(Response)).all()) == 13
     finally:
         client.close()
-        application.state.engine.dispose()
+        application.state.context.engine.dispose()
 
 
 def test_import_refuses_a_database_with_data(monkeypatch, tmp_path, demo_source):
@@ -185,12 +186,12 @@ RESPONSE = {"id": 1, "round_id": 1, "questionnaire_id": "community-sme", "questi
 def test_a_failure_while_writing_restores_nothing(monkeypatch, new_database, tmp_path):
     from sqlalchemy.exc import DBAPIError
 
-    import assess.backup
+    import assess.services.backup
 
     def fail(conn):  # after every table is written, as a full disk would
         raise DBAPIError("INSERT", {}, Exception("could not extend file"))
 
-    monkeypatch.setattr(assess.backup, "_reset_sequences", fail)
+    monkeypatch.setattr(assess.services.backup, "_reset_sequences", fail)
     engine = make_engine(new_database())
     from assess import db as dbm
 
@@ -204,7 +205,7 @@ def test_a_failure_while_writing_restores_nothing(monkeypatch, new_database, tmp
 
 def test_every_json_answer_value_round_trips(new_database):
     from assess import db as dbm
-    from assess.backup import dump
+    from assess.services.backup import dump
 
     values = [None, "日本語 <b>&amp;</b>", 0.1 + 0.2, 10**9, -3, True, ["led", "solar"], {"a": [1, 2.5, None, {"b": "c"}]}, ""]
     answers = [{"id": n, "response_id": 1, "question_id": f"q{n}", "value": v, "updated_at": "2019-07-01T09:00:00.123456+09:00"}
@@ -219,11 +220,11 @@ def test_every_json_answer_value_round_trips(new_database):
 
 
 def test_an_admin_downloads_a_backup_that_restores(app, client, new_database, tmp_path):
-    from staff_helpers import log_in, make_user, submitted
-    from survey_helpers import add_round
+    from tests.helpers import log_in, make_user, submitted
+    from tests.helpers import add_round
 
     from assess import db as dbm
-    from assess.backup import restore
+    from assess.services.backup import restore
 
     add_round(app)
     submitted(client, name="<b>有田</b>テスト陶業")

@@ -8,15 +8,15 @@ from playwright.sync_api import expect, sync_playwright
 
 from assess.config import Settings
 from assess.db import session
-from browser_helpers import ARGS, CHROMIUM, ROOT, LiveServer, axe_violations, fill_visible, shot
-from survey_helpers import add_round
+from tests.helpers import ARGS, CHROMIUM, ROOT, LiveServer, axe_violations, fill_visible, shot
+from tests.helpers import add_round
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def live(tmp_path, database_url):
-    from assess.web.app import create_app
+    from assess.app import create_app
 
     url = database_url if database_url != "sqlite://" else f"sqlite:///{tmp_path / 'live.db'}"
     settings = Settings(data_dir=tmp_path / "data", database_url=url, secret_key="b" * 48,
@@ -26,7 +26,7 @@ def live(tmp_path, database_url):
     with LiveServer(app) as server:
         server.app = app
         yield server
-    app.state.engine.dispose()
+    app.state.context.engine.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -256,7 +256,7 @@ def test_staff_review_flow(live, browser, tmp_path):
     edit the case study, export XLSX and read it back."""
     from openpyxl import load_workbook
 
-    from staff_helpers import PASSWORD, make_user
+    from tests.helpers import PASSWORD, make_user
 
     make_user(live.app, "reviewer@example.org")
     company, page = new_page(browser)

@@ -5,8 +5,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from assess.cli import app
-from defs import VALID, definition
+from assess.cli.main import app
+from tests.defs import VALID, definition
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()
@@ -59,7 +59,7 @@ def answers_file(tmp_path, answers, **extra):
 
 
 def test_score_json_and_text(tmp_path):
-    from assess.questionnaire import load_file
+    from assess.questionnaire.loader import load_file
 
     q, _ = load_file(ROOT / "questionnaires" / "community-sme-v1.yaml")
     multiple = next(x for x in q.questions if x.type == "multiple_choice" and x.scored and x.section_id == "environment")

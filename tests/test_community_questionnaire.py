@@ -9,13 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assess.practices import cross_check, load_checked, load_practices
-from assess.questionnaire import load_file
+from assess.scoring.catalogue import cross_check, load_checked, load_practices
+from assess.questionnaire.loader import load_file
 from assess.questionnaire.model import ROLES
 from assess.questionnaire.registry import load_directory
 from assess.questionnaire.sample import sample_answers
 from assess.questionnaire.types import REGISTRY
-from assess.questionnaire.validation import missing_required, validate_page
+from assess.questionnaire.pages import missing_required, validate_page
 from assess.scoring import score
 
 ROOT = Path(__file__).resolve().parent.parent

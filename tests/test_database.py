@@ -8,10 +8,10 @@ from sqlmodel import SQLModel, select
 
 import assess.models  # noqa: F401
 from assess import db
-from assess.errors import DefinitionFileError
+from assess.definitions.errors import DefinitionFileError
 from assess.models import QuestionnaireVersion
 from assess.questionnaire.registry import load_directory
-from assess.services import register_versions
+from assess.services.startup import register_versions
 
 
 @pytest.fixture
@@ -110,9 +110,9 @@ def test_a_save_waits_for_another_writer_instead_of_failing(tmp_path, settings):
     import time
 
     from assess.models import Answer
-    from assess.web.app import create_app
-    from client import Client
-    from survey_helpers import add_round, post_section, start
+    from assess.app import create_app
+    from tests.helpers import Client
+    from tests.helpers import add_round, post_section, start
 
     path = tmp_path / "busy.db"
     app = create_app(settings.model_copy(update={"database_url": f"sqlite:///{path}"}))
@@ -131,7 +131,7 @@ def test_a_save_waits_for_another_writer_instead_of_failing(tmp_path, settings):
     other.close()
     assert saved.status_code == 303, saved.text
     assert waited >= 0.5
-    with db.session(app.state.engine) as s:
+    with db.session(app.state.context.engine) as s:
         assert s.exec(select(Answer.value).where(Answer.question_id == "company_name")).all() == ["有田テスト陶業"]
     client.close()
-    app.state.engine.dispose()
+    app.state.context.engine.dispose()

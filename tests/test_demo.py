@@ -6,7 +6,7 @@ from pathlib import Path
 from sqlmodel import select
 from typer.testing import CliRunner
 
-from assess.cli import app as cli
+from assess.cli.main import app as cli
 from assess.config import Settings
 from assess.db import make_engine, session
 from assess.models import CaseStudy, Response, Round

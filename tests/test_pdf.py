@@ -12,20 +12,20 @@ from sqlmodel import select
 from assess.db import session
 from assess.models import Response, StaffUser
 from assess.pdf.fetcher import StaticFetcher
-from assess.pdf.service import print_booklet, print_report
-from assess.responses import hash_token, load_answers
-from assess.review import act, save_case_study
-from browser_helpers import OUTPUT
-from staff_helpers import make_user, submitted
-from survey_helpers import add_round
+from assess.services.responses import load_answers
+from assess.services.tokens import hash_token
+from assess.services.case_studies import save_case_study
+from assess.services.review import act
+from assess.services.printing import PrintFailed
+from tests.helpers import OUTPUT, Client, add_round, log_in, make_user, submitted
 
 
 def approve_with_case(app, token, motto, story="", included=True, position=0):
-    with session(app.state.engine) as db:
+    with session(app.state.context.engine) as db:
         staff = db.exec(select(StaffUser)).first()
         response = db.exec(select(Response).where(Response.token_hash == hash_token(token))).one()
         act(db, response, staff, "approve")
-        q = app.state.registry.get(response.questionnaire_id, response.questionnaire_version)
+        q = app.state.context.definitions.registry.get(response.questionnaire_id, response.questionnaire_version)
         answers = load_answers(db, response.id)
         if included:
             save_case_study(db, response, staff, q, answers, {"motto": motto, "story": story}, True, position)
@@ -40,7 +40,7 @@ def printed(app, client):
     for i, name in enumerate(names):
         approve_with_case(app, submitted(client, name=name), f"{name}のモットー", story=f"{name}は地域の祭りを支えています。\n二段落目です。", position=i)
     secret = submitted(client, name="非公開テスト商事", consent=("none",))
-    with session(app.state.engine) as db:
+    with session(app.state.context.engine) as db:
         staff = db.exec(select(StaffUser)).first()
         act(db, db.exec(select(Response).where(Response.token_hash == hash_token(secret))).one(), staff, "approve")
     return round_, names
@@ -53,8 +53,8 @@ def text_of(pdf: bytes) -> list[str]:
 @pytest.mark.parametrize("single", [True, False])
 def test_booklet_contents_numbers_and_consent(app, printed, single):
     round_, names = printed
-    with session(app.state.engine) as db:
-        pdf, count = print_booklet(db, [round_.id], app.state.registry, app.state.practices, "ja", single=single)
+    with session(app.state.context.engine) as db:
+        pdf, count = app.state.context.printer.booklet(db, [round_.id], "ja", single=single)
     assert count == 3
     pages = text_of(pdf)
     assert pdf.startswith(b"%PDF") and not any("非公開テスト商事" in p for p in pages)
@@ -77,8 +77,8 @@ def test_booklet_contents_numbers_and_consent(app, printed, single):
 
 def test_booklet_pages_look_right(app, printed, tmp_path):
     round_, _ = printed
-    with session(app.state.engine) as db:
-        pdf, _ = print_booklet(db, [round_.id], app.state.registry, app.state.practices, "ja", single=False)
+    with session(app.state.context.engine) as db:
+        pdf, _ = app.state.context.printer.booklet(db, [round_.id], "ja", single=False)
     path = tmp_path / "booklet.pdf"
     path.write_bytes(pdf)
     OUTPUT.mkdir(exist_ok=True)
@@ -102,8 +102,8 @@ def test_user_text_prints_literally_and_nothing_is_fetched(app, client):
 
     StaticFetcher.fetch = spy
     try:
-        with session(app.state.engine) as db:
-            pdf, _ = print_booklet(db, [round_.id], app.state.registry, app.state.practices, "ja", single=True)
+        with session(app.state.context.engine) as db:
+            pdf, _ = app.state.context.printer.booklet(db, [round_.id], "ja", single=True)
     finally:
         StaticFetcher.fetch = original
     assert all(u.startswith("assess-static:") for u in fetched), fetched
@@ -122,11 +122,11 @@ def test_fetcher_refuses_everything_but_static_files():
 
 def test_english_edition_and_feedback_report(app, printed):
     round_, _ = printed
-    with session(app.state.engine) as db:
-        pdf, _ = print_booklet(db, [round_.id], app.state.registry, app.state.practices, "en", single=True)
+    with session(app.state.context.engine) as db:
+        pdf, _ = app.state.context.printer.booklet(db, [round_.id], "en", single=True)
         assert "Case Study #1" in "".join(text_of(pdf))
         response = db.exec(select(Response).where(Response.status == "approved")).first()
-        report = print_report(db, response, app.state.registry, app.state.practices, "ja")
+        report = app.state.context.printer.report(db, response, "ja")
     text = "".join(text_of(report))
     assert "総合スコア" in text and "ターゲット7.3" in text and "次の一歩" in text
 
@@ -137,8 +137,6 @@ def test_pdftoppm_available():
 
 def test_downloads_from_the_web(app, client, printed):
     round_, _ = printed
-    from staff_helpers import log_in
-
     token = submitted(client, name="ダウンロード確認")
     jar = dict(client.cookies)
     client.cookies.clear()
@@ -148,7 +146,7 @@ def test_downloads_from_the_web(app, client, printed):
     log_in(client)
     booklet = client.get(f"/staff/rounds/{round_.id}/booklet.pdf")
     assert booklet.status_code == 200 and len(PdfReader(io.BytesIO(booklet.content)).pages) >= 7
-    with session(app.state.engine) as db:
+    with session(app.state.context.engine) as db:
         rid = db.exec(select(Response.id).where(Response.token_hash == hash_token(token))).one()
     assert client.get(f"/staff/responses/{rid}/report.pdf").content.startswith(b"%PDF")
 
@@ -156,10 +154,9 @@ def test_downloads_from_the_web(app, client, printed):
 def test_booklet_and_report_commands(tmp_path, monkeypatch, questionnaire_dir, practices_file):
     from typer.testing import CliRunner
 
-    from assess.cli import app as cli
+    from assess.cli.main import app as cli
     from assess.config import Settings
-    from assess.web.app import create_app
-    from client import Client
+    from assess.app import create_app
 
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     for name, value in {"ASSESS_DATABASE_URL": url, "ASSESS_DATA_DIR": str(tmp_path), "ASSESS_SECRET_KEY": "c" * 48,
@@ -179,7 +176,7 @@ def test_booklet_and_report_commands(tmp_path, monkeypatch, questionnaire_dir, p
     assert runner.invoke(cli, ["report", "1", "-o", str(tmp_path / "r.pdf")]).exit_code == 0
     assert runner.invoke(cli, ["report", "99", "-o", str(tmp_path / "x.pdf")]).exit_code == 1
     assert runner.invoke(cli, ["booklet", "no-such-round", "-o", str(out)]).exit_code == 1
-    app.state.engine.dispose()
+    app.state.context.engine.dispose()
 
 
 def test_a_part_that_fails_names_its_companies(app, client, monkeypatch):
@@ -191,7 +188,7 @@ def test_a_part_that_fails_names_its_companies(app, client, monkeypatch):
         approve_with_case(app, submitted(client, name=f"部品テスト{i}"), f"モットー{i}", position=i)
     render._CACHE.clear()
     monkeypatch.setattr(render, "PART_TIMEOUT", 0.0001)
-    with session(app.state.engine) as db, pytest.raises(render.RenderError) as info:
-        print_booklet(db, [round_.id], app.state.registry, app.state.practices, "ja")
-    message = str(info.value)  # the first part waited for is the first chunk of case studies
+    with session(app.state.context.engine) as db, pytest.raises(PrintFailed) as info:
+        app.state.context.printer.booklet(db, [round_.id], "ja")
+    message = info.value.params["detail"]  # the first part waited for is the first chunk of case studies
     assert message.startswith("case studies #1, #2") and "部品テスト0" in message and "longer than" in message

@@ -4,13 +4,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assess.errors import DefinitionFileError
-from assess.questionnaire import load_text
+from assess.definitions.errors import DefinitionFileError
+from assess.questionnaire.loader import load_text
 from assess.questionnaire.conditions import effective_answers, holds, visibility
 from assess.questionnaire.model import AllOf, AnyOf, Comparison, Not
 from assess.questionnaire.registry import Registry, check_published, load_directory, load_files
-from assess.questionnaire.validation import missing_required, validate_page
-from defs import VALID, definition, load
+from assess.questionnaire.pages import missing_required, validate_page
+from tests.defs import VALID, definition, load
 
 
 @pytest.fixture(scope="module")

@@ -2,9 +2,9 @@
 
 import pytest
 
-from assess.errors import CATALOGUE
-from assess.questionnaire import load_text
-from defs import HEAD, VALID, codes, definition, errors_of, line_of
+from assess.definitions.errors import CATALOGUE
+from assess.questionnaire.loader import load_text
+from tests.defs import HEAD, VALID, codes, definition, errors_of, line_of
 
 
 def section(questions: str, area: str = "env") -> str:

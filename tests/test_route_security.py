@@ -7,8 +7,8 @@ import re
 import pytest
 
 from assess.web.routes import api, results, site, staff_admin, staff_auth, staff_responses, staff_rounds, survey
-from staff_helpers import log_in, make_user, submitted
-from survey_helpers import add_round, csrf_of
+from tests.helpers import log_in, make_user, submitted
+from tests.helpers import add_round, csrf_of
 
 MODULES = (site, survey, results, staff_auth, staff_responses, staff_rounds, staff_admin, api)
 PUBLIC_STAFF = {"/staff/login", "/staff/logout", "/staff/password/{token}"}
@@ -37,7 +37,7 @@ def test_the_enumeration_finds_the_routes():
 
 
 def test_admin_routes_are_exactly_those_that_need_an_admin():
-    from assess.web.auth import get_admin
+    from assess.web.deps import get_admin
 
     def needs_admin(route) -> bool:
         stack = list(route.dependant.dependencies)

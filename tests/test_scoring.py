@@ -7,10 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assess.practices import load_practices_text
+from assess.scoring.catalogue import load_practices_text
 from assess.questionnaire.sample import sample_answers
 from assess.scoring import apportion, score
-from defs import PRACTICES, VALID, load
+from tests.defs import PRACTICES, VALID, load
 
 
 @pytest.fixture(scope="module")
@@ -104,10 +104,11 @@ def test_sdg_profile_with_evidence_chain(q, cat):
 
 def test_practice_counts_once_per_target(q, cat):
     # recycling evidenced by two answers would still add 1.0 to 12.5 once
-    from assess.scoring import Evidence
-    from assess.sdg_profile import sdg_profile
+    from assess.scoring.result import Evidence
+    from assess.scoring.plan import plan_for
+    from assess.scoring.profile import sdg_profile
 
-    targets, _ = sdg_profile([Evidence("a", "yes", "recycling"), Evidence("b", "yes", "recycling")], cat)
+    targets, _ = sdg_profile(plan_for(q, cat), [Evidence("a", "yes", "recycling"), Evidence("b", "yes", "recycling")])
     assert targets[0].contribution == 1.0 and targets[0].practices == (("recycling", "direct"),)
 
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from assess.practices import cross_check, load_practices_text
-from defs import PRACTICES, VALID, load
+from assess.scoring.catalogue import cross_check, load_practices_text
+from tests.defs import PRACTICES, VALID, load
 from sdg_map import UnknownCodeError, load_catalogue
 
 

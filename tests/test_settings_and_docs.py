@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from assess.config import ConfigError, Settings
-from assess.questionnaire import conditions, validate
+from assess.questionnaire import conditions, schema
 from assess.questionnaire.model import ROLES
 from assess.questionnaire.types import REGISTRY
 
@@ -45,8 +45,8 @@ def test_every_setting_documented():
 def test_every_questionnaire_field_documented():
     doc = (ROOT / "docs" / "questionnaire-format.md").read_text(encoding="utf-8")
     documented = set(re.findall(r"`([a-z_.]+)`", doc))
-    fields = set(validate.TOP) | set(validate.AREA) | set(validate.LEVEL) | set(validate.SECTION)
-    fields |= set(validate.OPTION) | set(validate.SCALE) | set(validate.QUESTION)
+    fields = set(schema.TOP) | set(schema.AREA) | set(schema.LEVEL) | set(schema.SECTION)
+    fields |= set(schema.OPTION) | set(schema.SCALE) | set(schema.QUESTION)
     fields |= set(conditions.TESTS) | set(conditions.COMBINATORS) | {"question"}
     fields |= set(REGISTRY) | set(ROLES)
     missing = sorted(fields - documented)
@@ -62,7 +62,7 @@ def test_readme_starts_with_the_two_commands():
 
 
 def test_every_backup_table_and_column_documented():
-    from assess.backup import TABLES, table
+    from assess.services.backup_format import TABLES, table
 
     doc = (ROOT / "docs" / "backup.md").read_text(encoding="utf-8")
     sections = dict(re.findall(r"^### (\w+)\n(.*?)(?=^### |\Z)", doc, re.S | re.M))

@@ -9,17 +9,12 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
-from assess.accounts import create_api_token, find_user, issue_password_link, verify_password
+from assess.services.accounts import create_api_token, find_user, issue_password_link, verify_password
 from assess.db import session
 from assess.models import AuditEvent, CaseStudy, Invitation, LoginAttempt, Response, StaffUser
-from assess.responses import hash_token
-from staff_helpers import PASSWORD, log_in, make_user, submitted
-from survey_helpers import add_round, csrf_of, post_section, revision_of
-
-
-@pytest.fixture
-def round_(app):
-    return add_round(app)
+from assess.services.tokens import hash_token
+from tests.helpers import PASSWORD, log_in, make_user, submitted
+from tests.helpers import add_round, csrf_of, db_of, post_section, revision_of
 
 
 @pytest.fixture
@@ -27,10 +22,6 @@ def staff(app, client):
     user = make_user(app)
     assert log_in(client).status_code == 303
     return user
-
-
-def db_of(app):
-    return session(app.state.engine)
 
 
 def response_id(app, token) -> int:

@@ -5,31 +5,14 @@ from sqlmodel import select
 
 from assess.db import session
 from assess.models import Answer, Company, QuestionnaireVersion, Response, ResponseScore
-from assess.responses import create_invitation, hash_token
-from survey_helpers import add_round, csrf_of, post_section, revision_of, start
-
-PROFILE = {"company_name": "有田テスト陶業株式会社", "prefecture": "saga"}
-ENV = {"energy": ["led"], "staff": "12", "recycle": "yes", "rating": "3"}
-
-
-@pytest.fixture
-def round_(app):
-    return add_round(app)
-
-
-def db_of(app):
-    return session(app.state.engine)
-
+from assess.services.invitations import create_invitation
+from assess.services.tokens import hash_token
+from tests.helpers import ENV, PROFILE, add_round, csrf_of, db_of, post_section, response_of, revision_of, start
 
 def answers_in_db(app, token):
     with db_of(app) as db:
         response = db.exec(select(Response).where(Response.token_hash == hash_token(token))).one()
         return {a.question_id: a.value for a in db.exec(select(Answer).where(Answer.response_id == response.id))}
-
-
-def response_of(app, token) -> Response:
-    with db_of(app) as db:
-        return db.exec(select(Response).where(Response.token_hash == hash_token(token))).one()
 
 
 def test_start_page_explains_the_survey(client, round_):
@@ -190,7 +173,7 @@ def test_invitation_links(client, app, round_):
         db.add(company)
         db.commit()
         db.refresh(company)
-        token = create_invitation(db, round_, company, app.state.secret_key)
+        token = create_invitation(db, round_, company, app.state.context.secret)
     page = client.get(f"/i/{token}")
     assert "多摩テスト金属株式会社" in page.text
     started = client.post(f"/i/{token}/start", data={"csrf_token": csrf_of(page.text)})

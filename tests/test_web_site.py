@@ -1,7 +1,7 @@
 """The app factory, the home page, languages, error pages and headers."""
 
-from assess.web.app import create_app
-from client import Client
+from assess.app import create_app
+from tests.helpers import Client
 
 
 def test_home_lists_questionnaires_in_japanese_by_default(client):
@@ -71,7 +71,7 @@ def test_about_page_shows_the_sdg_attribution(client):
 def test_broken_practice_file_stops_start_up(settings, practices_file):
     import pytest
 
-    from assess.errors import DefinitionFileError
+    from assess.definitions.errors import DefinitionFileError
 
     practices_file.write_text(practices_file.read_text(encoding="utf-8").replace('"7.3"', '"7.33"'), encoding="utf-8")
     with pytest.raises(DefinitionFileError) as info:

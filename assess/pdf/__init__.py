@@ -1,1 +1,1 @@
-"""Printed output: case-study booklets and feedback reports (WeasyPrint)."""
+"""The PDF front end: case-study booklets and feedback reports, printed with WeasyPrint."""

@@ -11,20 +11,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from markupsafe import Markup
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from assess.charts import area_chart, goal_tiles
 from assess.i18n import N_, gettext
-from assess.models import CaseStudy, Company, Response, Round
-from assess.practices import PracticeCatalogue
-from assess.questionnaire.registry import Registry
-from assess.responses import load_answers
-from assess.review import consented
+from assess.models import Round
+from assess.presentation.charts import area_chart, goal_tiles
+from assess.presentation.explain import maturity_levels
+from assess.presentation.labels import NARRATIVE_NAMES
+from assess.questionnaire.model import Questionnaire
 from assess.scoring import score
+from assess.scoring.catalogue import PracticeCatalogue
+from assess.scoring.result import GoalLevel
+from assess.services.case_studies import BookletEntry, booklet_entries, consented
+from assess.services.startup import Definitions
 
 TARGETS_SHOWN = (2, 5)
-SECTION_TITLES = {"story": N_("Ties with the community"), "initiatives": N_("Initiatives"),
-                  "challenges": N_("Challenges"), "support": N_("Support needed")}
+SECTIONS = ("story", "initiatives", "challenges", "support")  # printed under their headings, in this order
 
 
 @dataclass
@@ -52,62 +54,59 @@ def _option_label(questionnaire, role: str, value: Any, locale: str) -> str:
     return option.label.get(locale) if option else str(value)
 
 
-def case_view(db: Session, study: CaseStudy, response: Response, company: Company | None, registry: Registry,
-              practices: PracticeCatalogue, locale: str, number: int) -> dict:
-    questionnaire = registry.get(response.questionnaire_id, response.questionnaire_version)
-    answers = load_answers(db, response.id)
-    allowed = consented(questionnaire, answers)
-    result = score(questionnaire, answers, practices)
-    sdg = practices.sdg
+def case_view(entry: BookletEntry, catalogue: PracticeCatalogue, locale: str, number: int) -> dict:
+    questionnaire, study, company = entry.questionnaire, entry.study, entry.company
+    allowed = consented(questionnaire, entry.answers)
+    result = score(questionnaire, entry.answers, catalogue)
+    sdg = catalogue.sdg
     # The company's goals only, in goal order, shaded by strength.
-    goals = [{"number": g.number, "short": sdg.goal(g.number).short_in(locale), "color": sdg.goal(g.number).color, "level": g.level}
-             for g in result.goals if g.level != "none"]
+    goals = [{"number": g.number, "short": sdg.goal(g.number).short_in(locale), "color": sdg.goal(g.number).color,
+              "level": g.level} for g in result.goals if g.level != GoalLevel.NONE]
     low, high = TARGETS_SHOWN
     top = [t for t in result.targets if t.contribution >= 1.0][:high] or list(result.targets[:low])
-    levels = [{"label": level.label.get(locale), "min": level.min} for level in questionnaire.maturity_levels]
     labels = {a.id: a.label.get(locale) for a in questionnaire.areas}
     rows = [{"label": labels[a.area], "score": None if a.score is None else float(a.score)} for a in result.areas]
-    municipality = company.municipality if company else ""
-    prefecture = _option_label(questionnaire, "company.prefecture", company.prefecture if company else "", locale)
+    texts = {key: getattr(study, key) for key in SECTIONS}
     return {
         "number": number,
         "company": company.name if company else "",
         "motto": study.motto if "motto" in allowed else "",
-        "location": f"{prefecture} {municipality}".strip(),
-        "industry": _option_label(questionnaire, "company.industry", company.industry if company else "", locale),
-        "employees": _option_label(questionnaire, "company.employees", company.employees if company else "", locale),
-        "founded": str(company.founded) if company and company.founded else "",
-        "sections": [(gettext(locale, SECTION_TITLES[k]), getattr(study, k)) for k in SECTION_TITLES if k in allowed and getattr(study, k).strip()],
+        **_profile(questionnaire, company, locale),
+        "sections": [(gettext(locale, NARRATIVE_NAMES[k]), texts[k]) for k in SECTIONS if k in allowed and texts[k].strip()],
         "tiles": goal_tiles(goals, gettext(locale, N_("Contribution to the 17 SDGs")), columns=8, size=72) if goals else "",
         "targets": [{"code": t.code, "text": sdg.target(t.code).text_in(locale)} for t in top],
-        "chart": area_chart(rows, levels, gettext(locale, N_("Scores by area")), width=520),
+        "chart": area_chart(rows, maturity_levels(questionnaire, locale), gettext(locale, N_("Scores by area")), width=520),
         "digest": "",
     }
 
 
-def booklet_content(db: Session, round_ids: list[int], registry: Registry, practices: PracticeCatalogue, locale: str,
-                    sources: Markup) -> Booklet:
+def _profile(questionnaire: Questionnaire, company, locale: str) -> dict[str, str]:
+    if company is None:
+        return {"location": "", "industry": "", "employees": "", "founded": ""}
+    prefecture = _option_label(questionnaire, "company.prefecture", company.prefecture, locale)
+    return {
+        "location": f"{prefecture} {company.municipality}".strip(),
+        "industry": _option_label(questionnaire, "company.industry", company.industry, locale),
+        "employees": _option_label(questionnaire, "company.employees", company.employees, locale),
+        "founded": str(company.founded) if company.founded else "",
+    }
+
+
+def booklet_content(db: Session, round_ids: list[int], definitions: Definitions, locale: str, sources: Markup) -> Booklet:
     rounds = [db.get(Round, rid) for rid in round_ids]
     if any(r is None for r in rounds):
         raise LookupError("no such round")
-    rows = db.exec(
-        select(CaseStudy, Response, Company, Round)
-        .join(Response, CaseStudy.response_id == Response.id).join(Round, Response.round_id == Round.id)
-        .join(Company, Response.company_id == Company.id, isouter=True)
-        .where(Response.round_id.in_(round_ids), Response.status == "approved", CaseStudy.included == True)  # noqa: E712
-        .order_by(Round.id, CaseStudy.position, Response.id)
-    ).all()
     regions: dict[str, dict] = {}
-    number = 0
-    for study, response, company, round_ in rows:
-        questionnaire = registry.get(response.questionnaire_id, response.questionnaire_version)
-        if not consented(questionnaire, load_answers(db, response.id)):
-            continue  # consent withdrawn since inclusion: never print
-        number += 1
-        region = regions.setdefault(round_.region or round_.name(locale), {"name": round_.region or round_.name(locale), "index": len(regions), "cases": []})
-        region["cases"].append(case_view(db, study, response, company, registry, practices, locale, number))
+    for number, entry in enumerate(booklet_entries(db, round_ids, definitions.registry), 1):
+        name = entry.round.region or entry.round.name(locale)
+        region = regions.setdefault(name, {"name": name, "index": len(regions), "cases": []})
+        region["cases"].append(case_view(entry, definitions.practices, locale, number))
+    return _booklet(rounds, locale, sources, list(regions.values()))
+
+
+def _booklet(rounds: list[Round], locale: str, sources: Markup, regions: list[dict]) -> Booklet:
     t = lambda text, **kw: gettext(locale, text, **kw)  # noqa: E731
-    names = "・".join(r.name(locale) for r in rounds) if locale == "ja" else "; ".join(r.name(locale) for r in rounds)
+    names = ("・" if locale == "ja" else "; ").join(r.name(locale) for r in rounds)
     forewords = [r.foreword_ja if locale == "ja" else r.foreword_en for r in rounds]
     return Booklet(
         title=t(N_("Community-Based Survey of SMEs with Consideration for Sustainability")),
@@ -115,5 +114,5 @@ def booklet_content(db: Session, round_ids: list[int], registry: Registry, pract
         regions=" / ".join(dict.fromkeys(r.region for r in rounds if r.region)),
         years=t(N_("Fiscal year {years}"), years=", ".join(sorted({str(r.fiscal_year) for r in rounds}))),
         publisher=" / ".join(dict.fromkeys(r.organiser(locale) for r in rounds if r.organiser(locale))),
-        foreword="\n\n".join(f for f in forewords if f), sources=sources, regions_list=list(regions.values()),
+        foreword="\n\n".join(f for f in forewords if f), sources=sources, regions_list=regions,
     )

@@ -4,24 +4,24 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from assess.errors import did_you_mean, valid_list
-from assess.questionnaire.checker import Checker, kind_of
+from assess.definitions.errors import did_you_mean, valid_list
+from assess.definitions.checker import Checker, kind_of
 from assess.questionnaire.model import AllOf, AnyOf, Comparison, Condition, Not, Question, Questionnaire
-from assess.questionnaire.reader import Path
+from assess.definitions.reader import KeyPath
+from assess.questionnaire.types import CONDITION_TESTS, get_type
 
-TESTS = ("equals", "in", "contains", "gte", "lte", "answered")
+TESTS = CONDITION_TESTS
 COMBINATORS = ("all", "any", "not")
-NUMERIC_TYPES = ("number", "scale")
 
 
 def parse_condition(
     ck: Checker,
-    path: Path,
+    path: KeyPath,
     raw: Any,
     owner: str,
     earlier: Mapping[str, Question],
     order: Mapping[str, int],
-    refs: list[tuple[str, str, Path]],
+    refs: list[tuple[str, str, KeyPath]],
 ) -> Condition | None:
     """Check and build a condition of question `owner`.
 
@@ -79,55 +79,40 @@ def parse_condition(
     return Comparison(question=name, test=test, value=value)
 
 
-def _allowed_values(q: Question) -> tuple | None:
-    if q.options or q.other:
-        return q.option_values
-    if q.type == "yes_no_na":
-        return ("yes", "no", "na")
-    if q.type == "scale":
-        return (1, 2, 3, 4, 5)
-    return None
-
-
-def _check_value(ck: Checker, path: Path, test: str, value: Any, target: Question) -> bool:
-    def wrong_type(hint: str) -> bool:
+def _check_value(ck: Checker, path: KeyPath, test: str, value: Any, target: Question) -> bool:
+    qtype = get_type(target.type)
+    if test not in qtype.tests:
+        hint = f"on a {target.type} question use one of: {', '.join(sorted(qtype.tests))}"
         ck.err("Q207", path, test=test, name=target.id, qtype=target.type, fix_hint=hint)
         return False
-
     if test == "answered":
         if not isinstance(value, bool):
             ck.err("Q302", path, field="answered", expected="true or false", found=kind_of(value))
             return False
         return True
     if test in ("gte", "lte"):
-        if target.type not in NUMERIC_TYPES:
-            return wrong_type("use gte/lte only on number and scale questions; use equals or in otherwise")
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             ck.err("Q302", path, field=test, expected="a number", found=kind_of(value))
             return False
         return True
-    if test == "contains" and target.type != "multiple_choice":
-        return wrong_type("use contains only on multiple_choice questions; use equals or in otherwise")
-    if test == "equals" and target.type == "multiple_choice":
-        return wrong_type("use contains on multiple_choice questions")
-    values = value if test == "in" else [value]
     if test == "in" and (not isinstance(value, list) or not value):
         ck.err("Q302", path, field="in", expected="a non-empty list of values", found=kind_of(value))
         return False
-    allowed = _allowed_values(target)
+    allowed = qtype.condition_values(target)
+    if allowed is None:
+        return True
     ok = True
-    if allowed is not None:
-        for v in values:
-            if v not in allowed:
-                names = [str(a) for a in allowed]
-                ck.err("Q206", path, value=v, name=target.id, suggestion=did_you_mean(str(v), names), valid=valid_list(names))
-                ok = False
+    for v in value if test == "in" else [value]:
+        if v not in allowed:
+            names = [str(a) for a in allowed]
+            ck.err("Q206", path, value=v, name=target.id, suggestion=did_you_mean(str(v), names), valid=valid_list(names))
+            ok = False
     return ok
 
 
-def find_cycles(refs: list[tuple[str, str, Path]]) -> list[tuple[list[str], Path]]:
+def find_cycles(refs: list[tuple[str, str, KeyPath]]) -> list[tuple[list[str], KeyPath]]:
     """Cycles among condition references, each with the path of one edge in it."""
-    graph: dict[str, list[tuple[str, Path]]] = {}
+    graph: dict[str, list[tuple[str, KeyPath]]] = {}
     for owner, name, path in refs:
         if owner != name:
             graph.setdefault(owner, []).append((name, path))

@@ -1,4 +1,4 @@
-"""Loading a definition file in three stages: read → validate → build.
+"""Loading a definition file in three stages: read → check → build.
 
 `load_text` collects every error of a file before giving up; only a file with
 no errors becomes an immutable `Questionnaire`.
@@ -10,10 +10,10 @@ import hashlib
 import json
 from pathlib import Path as FsPath
 
-from assess.errors import DefinitionError, make_error
+from assess.definitions.errors import DefinitionError, make_error
 from assess.questionnaire.model import Questionnaire
-from assess.questionnaire.reader import read_yaml
-from assess.questionnaire.validate import QuestionnaireValidator
+from assess.definitions.reader import read_yaml
+from assess.questionnaire.schema import SchemaChecker
 
 
 def content_hash(data: object) -> str:
@@ -26,7 +26,7 @@ def load_text(text: str, file: str = "<string>") -> tuple[Questionnaire | None, 
     doc, errors = read_yaml(text, file)
     if doc is None:
         return None, errors
-    validator = QuestionnaireValidator(doc)
+    validator = SchemaChecker(doc)
     parts = validator.run()
     errors = errors + validator.errors
     if parts is None or any(not e.warning for e in errors):

@@ -1,4 +1,4 @@
-"""Stage 3 of loading: immutable typed models of a validated questionnaire."""
+"""Stage 3 of loading: immutable typed models of a checked questionnaire."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Union
 
-LANGUAGES = ("ja", "en")
+from assess.definitions.text import Text
+
 OTHER = "other"  # reserved option value for "other (please specify)"
 NARRATIVE_KEYS = ("motto", "story", "initiatives", "challenges", "support")
 ROLES = (
@@ -26,15 +27,6 @@ ROLES = (
 def other_key(question_id: str) -> str:
     """Answer key under which the 'other (please specify)' text is kept."""
     return f"{question_id}.other"
-
-
-@dataclass(frozen=True, slots=True)
-class Text:
-    ja: str
-    en: str
-
-    def get(self, locale: str) -> str:
-        return self.ja if locale == "ja" else self.en
 
 
 @dataclass(frozen=True, slots=True)

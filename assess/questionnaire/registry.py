@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from assess.errors import DefinitionError, DefinitionFileError, make_error
+from assess.definitions.errors import DefinitionError, DefinitionFileError, make_error
 from assess.questionnaire.loader import load_file
 from assess.questionnaire.model import Questionnaire
 

@@ -1,8 +1,9 @@
-"""Annotated dependencies shared by all routers.
+"""Annotated dependencies: the only way route functions reach settings,
+definitions, the database, the printer and the signed-in staff member.
 
-They are `async def` although they do not await: FastAPI runs plain `def`
+They are `async def` although most do not await: FastAPI runs plain `def`
 dependencies in the thread pool, and a thread hop per dependency costs more
-than these one-line lookups. Database work stays in the (sync) endpoints.
+than these one-line lookups. Database work stays in the endpoints (see run_db).
 """
 
 from __future__ import annotations
@@ -10,44 +11,67 @@ from __future__ import annotations
 import asyncio
 import functools
 import weakref
-from typing import Annotated, AsyncIterator, Callable, TypeVar
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Annotated, TypeVar
 
 import anyio
 import anyio.to_thread
 from fastapi import Depends, Path, Request
+from jinja2 import Environment
 from sqlalchemy.engine import Engine
-from starlette.datastructures import FormData
 from sqlmodel import Session
+from starlette.datastructures import FormData
 
 from assess.config import Settings
 from assess.db import session
-from assess.practices import PracticeCatalogue
-from assess.questionnaire.registry import Registry
+from assess.models import StaffUser
+from assess.services.accounts import api_token_user
+from assess.services.printing import Printer
+from assess.services.startup import Definitions
+from assess.vocab import Role
+from assess.web.sessions import AdminRequired, StaffRequired, session_user
 
 T = TypeVar("T")
 
 
-async def get_settings(request: Request) -> Settings:
-    return request.app.state.settings
+@dataclass(frozen=True)
+class AppContext:
+    """What a running app holds for its requests; made once by create_web_app."""
+
+    settings: Settings
+    secret: str
+    engine: Engine
+    definitions: Definitions
+    templates: Environment
+    printer: Printer
+
+
+def context_of(request: Request) -> AppContext:
+    return request.app.state.context
+
+
+async def get_context(request: Request) -> AppContext:
+    return context_of(request)
 
 
 async def get_db(request: Request) -> AsyncIterator[Session]:
     # Opening a session takes no connection yet and closing one returns it to
     # the pool (a rollback at most): both quick enough for the event loop, and
     # cheaper there than a hop to the thread pool.
-    db = session(request.app.state.engine)
+    db = session(context_of(request).engine)
     try:
         yield db
     finally:
         db.close()
 
 
-async def get_registry(request: Request) -> Registry:
-    return request.app.state.registry
+async def get_definitions(request: Request) -> Definitions:
+    return context_of(request).definitions
 
 
-async def get_practices(request: Request) -> PracticeCatalogue:
-    return request.app.state.practices
+async def get_printer(request: Request) -> Printer:
+    return context_of(request).printer
 
 
 async def get_form(request: Request) -> FormData:
@@ -60,18 +84,62 @@ async def get_locale(request: Request) -> str:
     return request.state.locale
 
 
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+async def get_base_url(request: Request) -> str:
+    """The app's address as the visitor reached it, for links shown to copy."""
+    return str(request.base_url).rstrip("/")
+
+
+ContextDep = Annotated[AppContext, Depends(get_context)]
 DbDep = Annotated[Session, Depends(get_db)]
-RegistryDep = Annotated[Registry, Depends(get_registry)]
+DefinitionsDep = Annotated[Definitions, Depends(get_definitions)]
+PrinterDep = Annotated[Printer, Depends(get_printer)]
 LocaleDep = Annotated[str, Depends(get_locale)]
-PracticesDep = Annotated[PracticeCatalogue, Depends(get_practices)]
 FormDep = Annotated[FormData, Depends(get_form)]
+BaseUrlDep = Annotated[str, Depends(get_base_url)]
 # Ids in paths fit the database's integer columns: a larger number is a 422, not a database error.
 RowId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 
-_DB_THREADS: "weakref.WeakKeyDictionary[Engine, int]" = weakref.WeakKeyDictionary()
-_LIMITERS: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, anyio.CapacityLimiter]]" = weakref.WeakKeyDictionary()
+# --- who is asking --------------------------------------------------------------
+
+
+def get_staff(request: Request, db: DbDep) -> StaffUser:
+    user = session_user(request, db, context_of(request).secret)
+    if user is None:
+        raise StaffRequired()
+    request.state.staff = user  # the page header shows who is logged in
+    return user
+
+
+def get_admin(user: Annotated[StaffUser, Depends(get_staff)]) -> StaffUser:
+    if user.role != Role.ADMIN:
+        raise AdminRequired()
+    return user
+
+
+def get_api_user(request: Request, db: DbDep) -> StaffUser:
+    """A staff session, or `Authorization: Bearer <token>` from an admin-made token."""
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        user = api_token_user(db, header[7:].strip())
+    else:
+        user = session_user(request, db, context_of(request).secret)
+    if user is None:
+        raise StaffRequired()
+    return user
+
+
+StaffDep = Annotated[StaffUser, Depends(get_staff)]
+AdminDep = Annotated[StaffUser, Depends(get_admin)]
+ApiUserDep = Annotated[StaffUser, Depends(get_api_user)]
+
+
+# --- database work from async endpoints -----------------------------------------
+
+_DB_THREADS: weakref.WeakKeyDictionary[Engine, int] = weakref.WeakKeyDictionary()
+_LIMITERS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, anyio.CapacityLimiter]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def set_db_threads(engine: Engine, threads: int) -> None:

@@ -17,8 +17,8 @@ from jinja2 import Environment
 from markupsafe import Markup, escape
 
 from assess.questionnaire.model import Questionnaire
-from assess.web.survey_view import static_section
-from assess.web.templating import i18n_context
+from assess.templating import i18n_context
+from assess.web.section_view import static_section
 
 PLACEHOLDER = re.compile("\x00(\\w)\\|([^|\x00]*)\\|([^\x00]*)\x00")
 

@@ -8,15 +8,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel
 from sqlmodel import func, select
 
 from assess.models import Company, Response, ResponseScore, Round
-from assess.responses import load_answers
-from assess.scoring import score
-from assess.web.auth import ApiUserDep
-from assess.web.deps import DbDep, RowId
+from assess.services.feedback import score_response
+from assess.services.responses import load_answers
+from assess.vocab import ResponseStatus, ScoreKind
+from assess.web.deps import ApiUserDep, DbDep, DefinitionsDep, RowId
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -108,7 +108,7 @@ def api_round_responses(round_id: RowId, user: ApiUserDep, db: DbDep,
                         offset: int = Query(0, ge=0, le=10_000_000), limit: int = Query(100, ge=1, le=500)):
     if db.get(Round, round_id) is None:
         raise HTTPException(404, detail="no such round")
-    where = (Response.round_id == round_id, Response.status != "draft")
+    where = (Response.round_id == round_id, Response.status != ResponseStatus.DRAFT)
     total = db.exec(select(func.count()).select_from(Response).where(*where)).one()
     rows = db.exec(select(Response, Company).join(Company, Response.company_id == Company.id, isouter=True)
                    .where(*where).order_by(Response.id).offset(offset).limit(limit)).all()
@@ -117,7 +117,7 @@ def api_round_responses(round_id: RowId, user: ApiUserDep, db: DbDep,
 
 def _response(db, response_id: int) -> tuple[Response, Company | None]:
     response = db.get(Response, response_id)
-    if response is None or response.status == "draft":
+    if response is None or response.status == ResponseStatus.DRAFT:
         raise HTTPException(404, detail="no such submitted response")
     return response, db.get(Company, response.company_id) if response.company_id else None
 
@@ -126,17 +126,16 @@ def _response(db, response_id: int) -> tuple[Response, Company | None]:
 def api_response(response_id: RowId, user: ApiUserDep, db: DbDep):
     response, company = _response(db, response_id)
     areas = [AreaScorePublic(area=s.key, score=s.value, level=s.level)
-             for s in db.exec(select(ResponseScore).where(ResponseScore.response_id == response.id, ResponseScore.kind == "area"))]
+             for s in db.exec(select(ResponseScore).where(ResponseScore.response_id == response.id, ResponseScore.kind == ScoreKind.AREA))]
     return ResponseDetail(**_public(response, company).model_dump(), questionnaire_id=response.questionnaire_id,
                           questionnaire_version=response.questionnaire_version, content_hash=response.content_hash,
                           answers=load_answers(db, response.id), areas=areas)
 
 
 @router.get("/responses/{response_id}/sdg", response_model=SdgProfile)
-def api_sdg(request: Request, response_id: RowId, user: ApiUserDep, db: DbDep):
+def api_sdg(response_id: RowId, user: ApiUserDep, db: DbDep, definitions: DefinitionsDep):
     response, _ = _response(db, response_id)
-    questionnaire = request.app.state.registry.get(response.questionnaire_id, response.questionnaire_version)
-    result = score(questionnaire, load_answers(db, response.id), request.app.state.practices)
+    result = score_response(db, definitions, response)
     return SdgProfile(
         response_id=response.id,
         goals=[GoalPublic(number=g.number, aggregate=g.aggregate, level=g.level) for g in result.goals],

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
-
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse
-from markupsafe import Markup, escape
 
-from assess.web.deps import LocaleDep, PracticesDep, RegistryDep
-from assess.web.templating import render
-from sdg_map import sources_text
+from assess.presentation.sources import sources_html
+from assess.web.deps import DefinitionsDep, LocaleDep
+from assess.web.rendering import render
 
 router = APIRouter()
 
@@ -22,7 +18,7 @@ async def healthz() -> PlainTextResponse:  # async: no thread hop, answers promp
 
 
 @router.get("/")
-def home(request: Request, registry: RegistryDep, locale: LocaleDep):
+def home(request: Request, definitions: DefinitionsDep, locale: LocaleDep):
     questionnaires = [
         {
             "id": q.id,
@@ -34,46 +30,23 @@ def home(request: Request, registry: RegistryDep, locale: LocaleDep):
             "minutes": q.estimated_minutes,
             "hash": q.content_hash[:12],
         }
-        for q in registry.all()
+        for q in definitions.registry.all()
     ]
     return render(request, "site/home.html", {"questionnaires": questionnaires})
 
 
 @router.get("/about")
-def about(request: Request, registry: RegistryDep, practices: PracticesDep):
+def about(request: Request, definitions: DefinitionsDep):
+    practices = definitions.practices
     links = [link for p in practices.practices.values() for link in p.links]
     stats = {
         "practices": len(practices.practices),
         "links": len(links),
         "targets": len({l.target for l in links}),
         "goals": len({l.goal for l in links}),
-        "questionnaires": len(registry.all()),
+        "questionnaires": len(definitions.registry.all()),
     }
     return render(request, "site/about.html", {"stats": stats, "sources": sources_html()})
-
-
-@lru_cache(maxsize=1)
-def sources_html() -> Markup:
-    """SOURCES.md as HTML: escaped first, then bold, links and list items."""
-    out, items = [], []
-    for line in sources_text().splitlines():
-        html = str(escape(line))
-        html = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", html)
-        html = re.sub(r"\[([^\]]+)\]\((https?://[^)\s]+)\)", r'<a href="\2" rel="noopener">\1</a>', html)
-        html = re.sub(r"`([^`]+)`", r"<code>\1</code>", html)
-        if html.startswith("- "):
-            items.append(f"<li>{html[2:]}</li>")
-            continue
-        if items:
-            out.append("<ul>" + "".join(items) + "</ul>")
-            items = []
-        if html.startswith("# "):
-            continue  # the page gives its own heading
-        if html.strip():
-            out.append(f"<p>{html}</p>")
-    if items:
-        out.append("<ul>" + "".join(items) + "</ul>")
-    return Markup("\n".join(out))
 
 
 @router.get("/api/docs")

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from fastapi import HTTPException, Request
-from fastapi.responses import RedirectResponse
 
-from assess.accounts import MIN_PASSWORD, login, password_token_user, set_password, throttle_minutes
-from assess.web.auth import clear_session, session_user, set_session
-from assess.web.deps import DbDep, FormDep
-from assess.web.security import FormRouter
-from assess.web.templating import render
+from assess.services.accounts import MIN_PASSWORD, login, password_token_user, set_password, throttle_minutes
+from assess.web.csrf import FormRouter
+from assess.web.deps import ContextDep, DbDep, FormDep
+from assess.web.rendering import redirect, render
+from assess.web.sessions import clear_session, session_user, set_session
 
 router = FormRouter()
 
@@ -20,14 +19,14 @@ def safe_next(target: str) -> str:
 
 
 @router.get("/staff/login")
-def login_page(request: Request, db: DbDep):
-    if session_user(request, db) is not None:
-        return RedirectResponse(safe_next(request.query_params.get("next", "")), status_code=303)
+def login_page(request: Request, db: DbDep, context: ContextDep):
+    if session_user(request, db, context.secret) is not None:
+        return redirect(safe_next(request.query_params.get("next", "")))
     return render(request, "staff/login.html", {"next": request.query_params.get("next", ""), "error": None})
 
 
 @router.post("/staff/login")
-def login_submit(request: Request, form: FormDep, db: DbDep):
+def login_submit(request: Request, form: FormDep, db: DbDep, context: ContextDep):
     email = str(form.get("email", "")).strip()[:200]
     password = str(form.get("password", ""))
     target = safe_next(str(form.get("next", "")))
@@ -38,14 +37,14 @@ def login_submit(request: Request, form: FormDep, db: DbDep):
     user = login(db, email, password, address)
     if user is None:
         return render(request, "staff/login.html", {"next": target, "email": email, "error": "wrong"}, 401)
-    response = RedirectResponse(target, status_code=303)
-    set_session(request, response, user)
+    response = redirect(target)
+    start_session(request, response, user, context)
     return response
 
 
 @router.post("/staff/logout")
-def logout(request: Request):
-    response = RedirectResponse("/staff/login", status_code=303)
+def logout():
+    response = redirect("/staff/login")
     clear_session(response)
     return response
 
@@ -59,7 +58,7 @@ def password_page(request: Request, token: str, db: DbDep):
 
 
 @router.post("/staff/password/{token}")
-def password_submit(request: Request, token: str, form: FormDep, db: DbDep):
+def password_submit(request: Request, token: str, form: FormDep, db: DbDep, context: ContextDep):
     found = password_token_user(db, token)
     if found is None:
         raise HTTPException(404)
@@ -68,6 +67,10 @@ def password_submit(request: Request, token: str, form: FormDep, db: DbDep):
     if error:
         return render(request, "staff/password.html", {"token": token, "email": found[1].email, "error": error, "minimum": MIN_PASSWORD}, 400)
     user = set_password(db, token, password)
-    response = RedirectResponse("/staff/responses", status_code=303)
-    set_session(request, response, user)
+    response = redirect("/staff/responses")
+    start_session(request, response, user, context)
     return response
+
+
+def start_session(request: Request, response, user, context) -> None:
+    set_session(response, user, context.secret, context.settings.session_max_age, secure=request.url.scheme == "https")

@@ -1,0 +1,1 @@
+"""The command line (`assess`, Typer): one module per group of commands."""

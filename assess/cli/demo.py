@@ -1,0 +1,28 @@
+"""`assess demo`: fictional rounds and companies to try the app with."""
+
+from __future__ import annotations
+
+import typer
+
+from assess.cli.common import BASE_URL, database, definitions
+from assess.services.demo import DEMO_EMAIL, DEMO_PASSWORD, DEMO_ROUNDS, QUESTIONNAIRE, create_demo, create_demo_rounds, has_data
+
+
+def demo() -> None:
+    """On an empty database: two rounds and twelve fictional companies at every
+    stage (draft, submitted, returned, approved with case studies)."""
+    loaded = definitions()
+    questionnaire = loaded.registry.latest(QUESTIONNAIRE)
+    with database() as db:
+        if has_data(db):
+            typer.echo("demo: the database has data already; nothing to do")
+            return
+        rounds = create_demo_rounds(db, questionnaire)
+        links = create_demo(db, rounds, questionnaire, loaded.practices)
+    typer.echo("demo: two survey rounds and twelve fictional companies created")
+    for fields in DEMO_ROUNDS:
+        typer.echo(f"  answer as a new company: {BASE_URL}/r/{fields['slug']}")
+    company, token = next(iter(links.items()))
+    typer.echo(f"  results of {company}: {BASE_URL}/s/{token}/results")
+    typer.echo(f"  staff workspace: {BASE_URL}/staff  (log in as {DEMO_EMAIL} / {DEMO_PASSWORD})")
+    typer.echo(f"  booklet: {BASE_URL}/staff/rounds/1/booklet.pdf")

@@ -1,0 +1,56 @@
+"""`assess booklet` and `assess report`: PDFs from the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from assess.cli.common import database, definitions, fail
+from assess.models import Response
+from assess.pdf.printer import PdfPrinter, parts_of
+from assess.services.case_studies import booklet_entries
+from assess.services.errors import DomainError
+from assess.services.rounds import find_round_by_name
+from assess.vocab import Locale, ResponseStatus
+
+
+def booklet(
+    rounds: list[str] = typer.Argument(..., help="Round slugs (or ids), one booklet for all of them."),
+    lang: Locale = typer.Option(Locale.JA, help="Language of the booklet."),
+    output: Path = typer.Option(..., "-o", "--output", help="PDF file to write."),
+) -> None:
+    """Print the case-study booklet of one or more rounds."""
+    loaded = definitions()
+    with database() as db:
+        ids = []
+        for name in rounds:
+            found = find_round_by_name(db, name)
+            if found is None:
+                fail(f"no round '{name}'")
+            ids.append(found.id)
+        cases = len(booklet_entries(db, ids, loaded.registry))
+        if cases == 0:
+            fail("no approved, consented case study is marked for inclusion in these rounds")
+        with typer.progressbar(length=parts_of(cases), label=f"printing {cases} case studies") as bar:
+            try:
+                pdf, _ = PdfPrinter(loaded).booklet(db, ids, lang, progress=bar.update)
+            except DomainError as exc:
+                fail(f"\ncannot print: {exc.text('en')}")
+    output.write_bytes(pdf)
+    typer.echo(f"{output}: {cases} case studies, {len(pdf) // 1024} KiB")
+
+
+def report(
+    response_id: int = typer.Argument(..., min=1, max=2_147_483_647, help="Response id (shown in the staff workspace)."),
+    lang: Locale = typer.Option(Locale.JA, help="Language of the report."),
+    output: Path = typer.Option(..., "-o", "--output", help="PDF file to write."),
+) -> None:
+    """Print one company's feedback report."""
+    loaded = definitions()
+    with database() as db:
+        response = db.get(Response, response_id)
+        if response is None or response.status == ResponseStatus.DRAFT:
+            fail(f"no submitted response {response_id}")
+        output.write_bytes(PdfPrinter(loaded).report(db, response, lang))
+    typer.echo(f"{output}: feedback report for response {response_id}")

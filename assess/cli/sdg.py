@@ -1,0 +1,54 @@
+"""`assess sdg ...` and `assess score`: the SDG mapping and offline scoring."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from assess.cli.common import definitions
+from assess.config import Settings
+from assess.questionnaire.registry import load_directory
+from assess.scoring.catalogue import cross_check, load_practices
+
+sdg_app = typer.Typer(help="The SDG catalogue and the practice-to-target mapping.", no_args_is_help=True)
+
+
+@sdg_app.command("check")
+def check(path: Path = typer.Argument(None, help="Practice file (default: sdg_map/practices.yaml).")) -> None:
+    """Check the practice catalogue against the SDG catalogue and the questionnaires."""
+    catalogue, errors = load_practices(path or Settings().practices_file)
+    if catalogue is not None:
+        errors = errors + cross_check(catalogue, load_directory(Settings().questionnaire_dir).all())
+    for error in errors:
+        typer.echo(str(error))
+    problems = [e for e in errors if not e.warning]
+    if catalogue is None or problems:
+        typer.echo(f"{len(problems)} error(s)", err=True)
+        raise typer.Exit(1)
+    links = [link for p in catalogue.practices.values() for link in p.links]
+    typer.echo(f"ok: {len(catalogue.practices)} practices, {len(links)} links to {len({l.target for l in links})} targets in {len({l.goal for l in links})} goals")
+
+
+@sdg_app.command("coverage")
+def coverage(lang: str = typer.Option("en", help="ja or en")) -> None:
+    """Per goal, the targets the questionnaires can evidence and through which practices."""
+    loaded = definitions()
+    registry, catalogue = loaded.registry, loaded.practices
+    sdg = catalogue.sdg
+    for questionnaire in registry.all():
+        typer.echo(f"{questionnaire.id} v{questionnaire.version}: {questionnaire.title.get(lang)}")
+        asked = questionnaire.practice_ids
+        reach: dict[str, list[str]] = {}
+        for pid in sorted(asked):
+            for link in catalogue[pid].links:
+                reach.setdefault(link.target, []).append(f"{pid} ({link.strength})")
+        for goal in sdg.goals():
+            codes = [t.code for t in sdg.targets_of(goal.number) if t.code in reach]
+            typer.echo(f"  Goal {goal.number:>2} {goal.short_in(lang)}: {len(codes)} of {len(sdg.targets_of(goal.number))} targets")
+            for code in codes:
+                typer.echo(f"      {code:<6} {', '.join(reach[code])}")
+        bare = [q.id for q in questionnaire.questions if q.scored and not q.practices and not any(o.practices for o in q.options)]
+        typer.echo(f"  targets reachable: {len(reach)} of {len(sdg.targets())}, goals: {len({sdg.target(c).goal for c in reach})} of 17")
+        typer.echo(f"  practices asked: {len(asked)}")
+        typer.echo(f"  scored questions without any practice: {len(bare)}" + (f" ({', '.join(bare)})" if bare else ""))

@@ -1,0 +1,1 @@
+"""Definitions: what every definition file shares (coded errors, the line-numbered reader, the checker, bilingual text)."""

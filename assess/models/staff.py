@@ -1,0 +1,56 @@
+"""Staff accounts, one-time password links, failed logins and API tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from assess.models.common import Vocabulary, utcnow
+from assess.vocab import Role
+
+
+class StaffUser(SQLModel, table=True):
+    __tablename__ = "staff_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=200, unique=True, index=True)
+    display_name: str = Field(default="", max_length=200)
+    role: Role = Field(default=Role.STAFF, sa_type=Vocabulary(Role, 10))
+    password_hash: str = Field(default="", max_length=200)  # argon2; empty until set
+    active: bool = Field(default=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class PasswordToken(SQLModel, table=True):
+    """A one-time link to set a password (new account or reset)."""
+
+    __tablename__ = "password_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="staff_user.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    expires_at: datetime
+    used_at: datetime | None = None
+
+
+class LoginAttempt(SQLModel, table=True):
+    """Failed logins, kept in the database so every app process sees them."""
+
+    __tablename__ = "login_attempt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=200, index=True)
+    address: str = Field(max_length=64, index=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class ApiToken(SQLModel, table=True):
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    created_by: int = Field(foreign_key="staff_user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    revoked_at: datetime | None = None

@@ -1,0 +1,63 @@
+"""The PDF front end's printer: booklets and feedback reports, as the web and
+the command line ask for them (see `assess.services.printing.Printer`)."""
+
+from __future__ import annotations
+
+from jinja2 import Environment
+from sqlmodel import Session
+
+from assess.i18n import N_, gettext
+from assess.models import Company, Response, Round
+from assess.pdf.content import booklet_content
+from assess.pdf.render import CHUNK_CASES, RenderError, css_string, render_booklet, render_html, render_single
+from assess.presentation.sources import sources_html
+from assess.services.feedback import response_feedback
+from assess.services.printing import NothingToPrint, PrintFailed, Progress
+from assess.services.startup import Definitions
+from assess.templating import i18n_context, make_environment
+
+SINGLE_BELOW = 8  # small booklets: one document is quicker than starting workers
+
+
+def print_environment() -> Environment:
+    env = make_environment()
+    env.filters["css_string"] = css_string
+    return env
+
+
+class PdfPrinter:
+    def __init__(self, definitions: Definitions, env: Environment | None = None):
+        self.definitions = definitions
+        self.env = env or print_environment()
+
+    def booklet(self, db: Session, round_ids: list[int], locale: str, progress: Progress | None = None,
+                single: bool | None = None) -> tuple[bytes, int]:
+        booklet = booklet_content(db, round_ids, self.definitions, locale, sources_html())
+        cases = len(booklet.cases)
+        if cases == 0:
+            raise NothingToPrint()
+        context = i18n_context(locale)
+        try:
+            if single if single is not None else cases < SINGLE_BELOW:
+                pdf = render_single(self.env, context, booklet)
+                if progress:
+                    progress(parts_of(cases))
+                return pdf, cases
+            return render_booklet(self.env, context, booklet, progress), cases
+        except RenderError as exc:
+            raise PrintFailed(detail=str(exc)) from None
+
+    def report(self, db: Session, response: Response, locale: str) -> bytes:
+        feedback = response_feedback(db, self.definitions, response, locale, medium="print")
+        company = db.get(Company, response.company_id) if response.company_id else None
+        html = self.env.get_template("print/report.html").render({
+            **i18n_context(locale), "feedback": feedback, "company": company,
+            "round": db.get(Round, response.round_id), "response": response,
+            "title": gettext(locale, N_("Sustainability feedback report")), "sources": sources_html(),
+        })
+        return render_html(html)[0]
+
+
+def parts_of(cases: int) -> int:
+    """How many parts a booklet of this many case studies renders in (for progress bars)."""
+    return -(-cases // CHUNK_CASES) + 4 if cases >= SINGLE_BELOW else cases + 4

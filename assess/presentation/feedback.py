@@ -1,0 +1,85 @@
+"""The feedback view: what a company (and its reviewer) is told about one response.
+
+One builder for the results page, the staff's response page and the PDF
+feedback report, so all three show the same things with the same limits:
+
+- `TOP_TARGETS` targets with the answers behind them; the rest are listed after;
+- `TOP_OPPORTUNITIES` next steps first; the rest as "more ideas".
+
+Only the size of the pictures depends on where the view is shown (`MEDIA`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+
+from assess.i18n import N_, gettext
+from assess.presentation.charts import area_chart, goal_tiles
+from assess.presentation.explain import describe, maturity_levels
+from assess.questionnaire.model import Questionnaire
+from assess.scoring.catalogue import PracticeCatalogue
+from assess.scoring.result import ScoreResult
+
+TOP_TARGETS = 5
+TOP_OPPORTUNITIES = 5
+
+
+@dataclass(frozen=True)
+class Medium:
+    chart_width: int
+    tile_columns: int
+    tile_size: int
+
+
+MEDIA = {"screen": Medium(560, 6, 92), "print": Medium(520, 9, 64)}
+
+
+@dataclass(frozen=True)
+class FeedbackView:
+    overall: dict
+    areas: list[dict]
+    levels: list[dict]  # maturity bands, lowest first
+    chart: Markup  # area scores over the maturity bands
+    explanation: list[dict]  # every question, with its points
+    explained_sections: list[tuple[str, str, list[dict]]]  # (section id, title, scored rows)
+    goals: list[dict]  # all 17, ranked
+    tiles: Markup  # the 17 goals shaded by level
+    top_targets: list[dict]
+    more_targets: list[dict]
+    opportunities: list[dict]
+    more_opportunities: list[dict]
+    sse: list[dict]
+    unanswered: list[str]
+
+
+def feedback_view(result: ScoreResult, questionnaire: Questionnaire, catalogue: PracticeCatalogue,
+                  answers: Mapping[str, Any], locale: str, medium: str = "screen") -> FeedbackView:
+    size = MEDIA[medium]
+    view = describe(result, questionnaire, catalogue, dict(answers), locale)
+    levels = maturity_levels(questionnaire, locale)
+    chart = area_chart([view["overall"], *view["areas"]], levels, gettext(locale, N_("Scores by area")),
+                       width=size.chart_width)
+    tiles = goal_tiles(view["goals"], gettext(locale, N_("Contribution to the 17 SDGs")),
+                       columns=size.tile_columns, size=size.tile_size)
+    return FeedbackView(
+        overall=view["overall"], areas=view["areas"], levels=levels, chart=chart,
+        explanation=view["explanation"], explained_sections=_by_section(questionnaire, view["explanation"], locale),
+        goals=view["goals"], tiles=tiles,
+        top_targets=view["targets"][:TOP_TARGETS], more_targets=view["targets"][TOP_TARGETS:],
+        opportunities=view["opportunities"][:TOP_OPPORTUNITIES],
+        more_opportunities=view["opportunities"][TOP_OPPORTUNITIES:],
+        sse=view["sse"], unanswered=view["unanswered"],
+    )
+
+
+def _by_section(questionnaire: Questionnaire, rows: list[dict], locale: str) -> list[tuple[str, str, list[dict]]]:
+    """The rows of scored areas, grouped by the section they were asked in."""
+    grouped: dict[str, list[dict]] = {}
+    for row in rows:
+        if row["area"]:
+            grouped.setdefault(row["section"], []).append(row)
+    return [(s.id, s.title.get(locale), grouped[s.id]) for s in questionnaire.sections if s.id in grouped]

@@ -1,0 +1,92 @@
+"""Case studies for the booklet: staff-edited text beside the company's own words,
+printed only when the response is approved and the company consented."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, select
+
+from assess.db import write_transaction
+from assess.models import CaseStudy, Company, Response, Round, StaffUser, utcnow
+from assess.questionnaire.model import NARRATIVE_KEYS, Questionnaire
+from assess.questionnaire.registry import Registry
+from assess.services.audit import audit
+from assess.services.errors import ConsentMissing, NotApproved
+from assess.services.responses import load_answers
+from assess.vocab import ResponseStatus
+
+MAX_TEXT = 8000  # characters of one narrative part
+
+
+@dataclass(frozen=True)
+class BookletEntry:
+    """One printable case study with what its page needs."""
+
+    study: CaseStudy
+    response: Response
+    company: Company | None
+    round: Round
+    questionnaire: Questionnaire
+    answers: dict[str, Any]
+
+
+def consented(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> set[str]:
+    """The narrative parts the company agreed to publish."""
+    question = questionnaire.roles.get("consent.publication")
+    value = answers.get(question.id) if question else None
+    return {v for v in value if v in NARRATIVE_KEYS} if isinstance(value, list) else set()
+
+
+def company_narrative(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> dict[str, str]:
+    """The company's own words for each narrative part."""
+    out = {}
+    for key in NARRATIVE_KEYS:
+        question = questionnaire.roles.get(f"narrative.{key}")
+        value = answers.get(question.id) if question else None
+        out[key] = str(value) if value is not None else ""
+    return out
+
+
+def case_study(db: Session, response: Response, questionnaire: Questionnaire, answers: Mapping[str, Any]) -> CaseStudy:
+    """The saved case study, or a new one that starts from the company's own words."""
+    found = db.exec(select(CaseStudy).where(CaseStudy.response_id == response.id)).first()
+    return found or CaseStudy(response_id=response.id, **company_narrative(questionnaire, answers))
+
+
+def save_case_study(db: Session, response: Response, staff: StaffUser, questionnaire: Questionnaire,
+                    answers: Mapping[str, Any], texts: Mapping[str, str], included: bool, position: int) -> CaseStudy:
+    if included and not consented(questionnaire, answers):
+        raise ConsentMissing()
+    if included and response.status != ResponseStatus.APPROVED:
+        raise NotApproved()
+    study = case_study(db, response, questionnaire, answers)
+    with write_transaction(db):
+        for key in NARRATIVE_KEYS:
+            setattr(study, key, texts.get(key, "").strip()[:MAX_TEXT])
+        study.included, study.position, study.updated_at = included, position, utcnow()
+        db.add(study)
+        audit(db, staff.email, "case_study.save", "response", response.id, detail=f"included={included} position={position}")
+    db.refresh(study)
+    return study
+
+
+def booklet_entries(db: Session, round_ids: list[int], registry: Registry) -> list[BookletEntry]:
+    """Approved, included case studies of the rounds whose company (still) consents, in booklet order."""
+    rows = db.exec(
+        select(CaseStudy, Response, Company, Round)
+        .join(Response, CaseStudy.response_id == Response.id).join(Round, Response.round_id == Round.id)
+        .join(Company, Response.company_id == Company.id, isouter=True)
+        .where(Response.round_id.in_(round_ids), Response.status == ResponseStatus.APPROVED,
+               CaseStudy.included == True)  # noqa: E712
+        .order_by(Round.id, CaseStudy.position, Response.id)
+    ).all()
+    entries = []
+    for study, response, company, round_ in rows:
+        questionnaire = registry.get(response.questionnaire_id, response.questionnaire_version)
+        answers = load_answers(db, response.id)
+        if consented(questionnaire, answers):  # consent withdrawn since inclusion: never print
+            entries.append(BookletEntry(study, response, company, round_, questionnaire, answers))
+    return entries

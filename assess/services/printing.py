@@ -1,0 +1,48 @@
+"""Printing, as the web and the command line ask for it. The PDF front end
+implements `Printer`; the app hands one to the web front end, so the two
+never import each other."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from sqlmodel import Session
+
+from assess.db import write_transaction
+from assess.i18n import N_
+from assess.models import Response, Round
+from assess.services.audit import audit
+from assess.services.errors import DomainError
+
+Progress = Callable[[int], None]
+
+
+class PrintFailed(DomainError):
+    """A part of a booklet could not be rendered; the detail names its case studies."""
+
+    code = "print"
+    message = N_("The booklet could not be printed: {detail}")
+
+
+class NothingToPrint(DomainError):
+    code = "no_cases"
+    message = N_("No approved, consented case study is marked for inclusion in these rounds.")
+
+
+class Printer(Protocol):
+    def booklet(self, db: Session, round_ids: list[int], locale: str,
+                progress: Progress | None = None) -> tuple[bytes, int]:
+        """The booklet's PDF and the number of case studies in it."""
+        ...
+
+    def report(self, db: Session, response: Response, locale: str) -> bytes:
+        """One company's feedback report."""
+        ...
+
+
+def print_booklet(db: Session, printer: Printer, round_: Round, locale: str, actor: str) -> bytes:
+    pdf, cases = printer.booklet(db, [round_.id], locale)
+    with write_transaction(db):
+        audit(db, actor, "round.booklet", "round", round_.id, detail=f"{cases} case studies, {locale}")
+    return pdf

@@ -1,0 +1,41 @@
+"""The Jinja2 environment the web pages and the printed documents share, and
+the helpers templates get for text in the reader's language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from assess.i18n import LOCALES, translations
+from assess.presentation.labels import LABELS
+from assess.resources import template_dir as shipped_templates
+
+
+def make_environment(template_dir: Path | None = None) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(template_dir or shipped_templates())),
+        autoescape=select_autoescape(["html", "xml", "svg"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,  # templates do not change while serving; skip the stat per render
+    )
+    env.install_null_translations(newstyle=True)
+    return env
+
+
+def i18n_context(locale: str) -> dict:
+    t = translations(locale)
+
+    def _(message: str, **params) -> str:
+        text = t.gettext(message)
+        return text.format(**params) if params else text
+
+    def ngettext(singular: str, plural: str, n: int, **params) -> str:
+        return t.ngettext(singular, plural, n).format(n=n, **params)
+
+    def label(key: str) -> str:
+        return _(LABELS[key]) if key in LABELS else key
+
+    return {"_": _, "gettext": _, "ngettext": ngettext, "label": label, "locale": locale, "locales": LOCALES}

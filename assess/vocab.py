@@ -1,0 +1,58 @@
+"""The fixed values the database stores, as typed vocabularies.
+
+Stored as plain strings (the columns are VARCHAR), so these names can change
+without a migration but their values cannot.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ResponseStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    IN_REVIEW = "in_review"
+    RETURNED = "returned"  # back with the company, with comments
+    APPROVED = "approved"
+
+
+# The company may still change its answers.
+EDITABLE = (ResponseStatus.DRAFT, ResponseStatus.RETURNED)
+# Submitted at least once, so scored: lists, statistics, exports and the API show these.
+SCORED = (ResponseStatus.SUBMITTED, ResponseStatus.IN_REVIEW, ResponseStatus.RETURNED, ResponseStatus.APPROVED)
+
+
+class RoundStatus(StrEnum):
+    DRAFT = "draft"  # not visible to companies yet
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class RoundAccess(StrEnum):
+    OPEN = "open"  # anyone with the round's link may start
+    INVITATION = "invitation"  # only invited companies
+
+
+class ReviewAction(StrEnum):
+    START_REVIEW = "start_review"
+    RETURN = "return"
+    APPROVE = "approve"
+    REOPEN = "reopen"
+    NOTE = "note"  # internal, never shown to the company
+    RESUBMIT = "resubmit"  # the company's, after a return
+
+
+class Role(StrEnum):
+    STAFF = "staff"
+    ADMIN = "admin"
+
+
+class ScoreKind(StrEnum):
+    AREA = "area"
+    GOAL = "goal"
+
+
+class Locale(StrEnum):
+    JA = "ja"
+    EN = "en"

@@ -1,0 +1,37 @@
+"""What the respondent's pages share: finding the response behind a private link,
+and the parts of every page about it."""
+
+from __future__ import annotations
+
+from fastapi import HTTPException
+from sqlmodel import Session
+
+from assess.models import Response
+from assess.questionnaire.model import Questionnaire
+from assess.questionnaire.registry import Registry
+from assess.services.responses import find_response
+
+
+def respondent(db: Session, registry: Registry, token: str) -> tuple[Response, Questionnaire]:
+    """The response of a private link and its questionnaire, or 404."""
+    response = find_response(db, token)
+    if response is None:
+        raise HTTPException(404)
+    return response, registry.get(response.questionnaire_id, response.questionnaire_version)
+
+
+def survey_context(base_url: str, token: str, response: Response, questionnaire: Questionnaire, locale: str,
+                   comments: list[str]) -> dict:
+    """What every page behind a private link shows; `comments`: the reviewer's, while returned."""
+    return {
+        "comments": comments,
+        "token": token, "resume_url": f"{base_url}/s/{token}",
+        "response": response, "title": questionnaire.title.get(locale),
+        "sections": [(s.id, s.title.get(locale)) for s in questionnaire.sections],
+    }
+
+
+def revision_of(form) -> int:
+    """The revision a form was loaded at (optimistic locking); -1 when missing or garbled."""
+    value = form.get("revision", "")
+    return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 10 else -1

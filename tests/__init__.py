@@ -1,0 +1,1 @@
+"""The test suite: run with ./setup.sh test (see docs/development.md)."""
