@@ -87,6 +87,9 @@ if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then
   npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error >/dev/null
 fi
 
+say "style, types and layers (scripts/lint.sh)"
+scripts/lint.sh
+
 export ASSESS_CHROMIUM="$(command -v chromium || true)"
 say "test suite on SQLite"
 .venv/bin/python -m pytest "$@"

@@ -17,7 +17,18 @@ from assess.resources import questionnaire_dir
 from sdg_map import PRACTICES_PATH
 
 # Secrets seen in examples and tutorials: refusing them keeps sessions unforgeable.
-KNOWN_WEAK_KEYS = {"", "secret", "changeme", "change-me", "dev", "development", "test", "password", "assess", "your-secret-key"}
+KNOWN_WEAK_KEYS = {
+    "",
+    "secret",
+    "changeme",
+    "change-me",
+    "dev",
+    "development",
+    "test",
+    "password",
+    "assess",
+    "your-secret-key",
+}
 MIN_KEY_LENGTH = 32
 
 

@@ -8,7 +8,7 @@ edited catalogue) it is compiled in memory instead, so text never goes missing.
 from __future__ import annotations
 
 import io
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -41,7 +41,7 @@ def catalogue_paths(locale: str) -> tuple[Path, Path]:
     return folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(locale: str) -> Translations:
     po, mo = catalogue_paths(locale)
     if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):

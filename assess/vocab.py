@@ -20,7 +20,12 @@ class ResponseStatus(StrEnum):
 # The company may still change its answers.
 EDITABLE = (ResponseStatus.DRAFT, ResponseStatus.RETURNED)
 # Submitted at least once, so scored: lists, statistics, exports and the API show these.
-SCORED = (ResponseStatus.SUBMITTED, ResponseStatus.IN_REVIEW, ResponseStatus.RETURNED, ResponseStatus.APPROVED)
+SCORED = (
+    ResponseStatus.SUBMITTED,
+    ResponseStatus.IN_REVIEW,
+    ResponseStatus.RETURNED,
+    ResponseStatus.APPROVED,
+)
 
 
 class RoundStatus(StrEnum):

@@ -24,25 +24,27 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pypdf import PdfReader  # noqa: E402
-from sqlmodel import select  # noqa: E402
+from pypdf import PdfReader
+from sqlmodel import select
 
-from assess.services.accounts import create_user  # noqa: E402
-from assess.config import Settings  # noqa: E402
-from assess.db import session  # noqa: E402
-from assess.models import CaseStudy, Response, Round  # noqa: E402
-from assess.pdf.content import booklet_content  # noqa: E402
-from assess.pdf.printer import PdfPrinter, print_environment  # noqa: E402
-from assess.pdf.render import booklet_html, render_html  # noqa: E402
-from assess.questionnaire.sample import sample_answers  # noqa: E402
-from assess.services.responses import save_answers, start_response, submit  # noqa: E402
-from assess.services.case_studies import save_case_study  # noqa: E402
-from assess.services.review import act  # noqa: E402
-from assess.presentation.sources import sources_html  # noqa: E402
-from assess.templating import i18n_context  # noqa: E402
+from assess.config import Settings
+from assess.db import session
+from assess.models import CaseStudy, Response, Round
+from assess.pdf.content import booklet_content
+from assess.pdf.printer import PdfPrinter, print_environment
+from assess.pdf.render import booklet_html, render_html
+from assess.presentation.sources import sources_html
+from assess.questionnaire.sample import sample_answers
+from assess.services.accounts import create_user
+from assess.services.case_studies import save_case_study
+from assess.services.responses import save_answers, start_response, submit
+from assess.services.review import act
+from assess.templating import i18n_context
 
-STORY = ("当社は創業以来、地域の皆さまに支えられて事業を続けてきました。地元の祭りや清掃活動に社員が参加し、"
-         "小学校の社会科見学も毎年受け入れています。災害時には市と協定を結び、重機と人員を提供する体制を整えています。")
+STORY = (
+    "当社は創業以来、地域の皆さまに支えられて事業を続けてきました。地元の祭りや清掃活動に社員が参加し、"
+    "小学校の社会科見学も毎年受け入れています。災害時には市と協定を結び、重機と人員を提供する体制を整えています。"
+)
 
 
 def fill(count: int) -> tuple[Settings, int]:
@@ -55,8 +57,17 @@ def fill(count: int) -> tuple[Settings, int]:
     rng = random.Random(11)
     with session(app.state.context.engine) as db:
         staff = create_user(db, "bench@example.org", "staff", password="bench password 1")
-        round_ = Round(slug="bench", name_ja="佐賀県 調査 2025", name_en="Saga 2025", region="佐賀県", fiscal_year=2025,
-                       questionnaire_id=q.id, questionnaire_version=q.version, organiser_ja="テスト支援機構", foreword_ja=STORY * 3)
+        round_ = Round(
+            slug="bench",
+            name_ja="佐賀県 調査 2025",
+            name_en="Saga 2025",
+            region="佐賀県",
+            fiscal_year=2025,
+            questionnaire_id=q.id,
+            questionnaire_version=q.version,
+            organiser_ja="テスト支援機構",
+            foreword_ja=STORY * 3,
+        )
         db.add(round_)
         db.commit()
         db.refresh(round_)
@@ -69,7 +80,13 @@ def fill(count: int) -> tuple[Settings, int]:
             db.refresh(response)
             submit(db, response, q, app.state.context.definitions.practices, response.revision)
             act(db, response, staff, "approve")
-            texts = {"motto": f"地域とともに{i + 1}年先を見据えて", "story": STORY * 4, "initiatives": STORY * 2, "challenges": STORY, "support": STORY}
+            texts = {
+                "motto": f"地域とともに{i + 1}年先を見据えて",
+                "story": STORY * 4,
+                "initiatives": STORY * 2,
+                "challenges": STORY,
+                "support": STORY,
+            }
             save_case_study(db, response, staff, q, answers, texts, True, i)
     return settings, round_.id
 
@@ -96,7 +113,9 @@ def main() -> None:
         started = time.perf_counter()
         printer.booklet(db, [round_id], "ja", single=False)
         warm = time.perf_counter() - started
-        study = db.exec(select(CaseStudy).join(Response).where(Response.round_id == round_id).order_by(CaseStudy.position)).first()
+        study = db.exec(
+            select(CaseStudy).join(Response).where(Response.round_id == round_id).order_by(CaseStudy.position)
+        ).first()
         study.story += "（追記）"
         db.add(study)
         db.commit()
@@ -104,7 +123,9 @@ def main() -> None:
         printer.booklet(db, [round_id], "ja", single=False)
         reprint = time.perf_counter() - started
         reprint_ratio = reprint / warm
-        html = booklet_html(env, {**i18n_context("ja")}, booklet_content(db, [round_id], definitions, "ja", sources_html()))
+        html = booklet_html(
+            env, {**i18n_context("ja")}, booklet_content(db, [round_id], definitions, "ja", sources_html())
+        )
     main_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     worker_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as alone:
@@ -114,11 +135,22 @@ def main() -> None:
     single_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     peak = main_peak + 2 * worker_peak
     print(f"parallel booklet: {parallel:.1f} s, {pages} pages, {cases} case studies, {len(pdf) / 1e6:.1f} MB")
-    print(f"second full print, workers running: {warm:.1f} s ({warm / single:.2f} of single-process WeasyPrint)")
-    print(f"re-print after one case study changed: {reprint:.1f} s ({reprint_ratio:.2f} of a full print with running workers, {reprint / parallel:.2f} of the first)")
-    print(f"single-process WeasyPrint, same booklet as one document: {single:.1f} s, {single_pages} pages, peak {single_peak:.0f} MB")
+    print(
+        f"second full print, workers running: {warm:.1f} s ({warm / single:.2f} of single-process WeasyPrint)"
+    )
+    print(
+        f"re-print after one case study changed: {reprint:.1f} s ({reprint_ratio:.2f} of a full print with "
+        f"running workers, {reprint / parallel:.2f} of the first)"
+    )
+    print(
+        f"single-process WeasyPrint, same booklet as one document: {single:.1f} s, {single_pages} pages, "
+        f"peak {single_peak:.0f} MB"
+    )
     print(f"memory: main process {main_peak:.0f} MB + 2 workers at most {worker_peak:.0f} MB each")
-    print(f"booklet: {parallel:.1f} s for {pages} pages, {parallel / single:.2f} of single-process WeasyPrint, peak {peak:.0f} MB")
+    print(
+        f"booklet: {parallel:.1f} s for {pages} pages, {parallel / single:.2f} of single-process "
+        f"WeasyPrint, peak {peak:.0f} MB"
+    )
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ cookies, Content-Length bodies, no redirects followed.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -35,10 +36,8 @@ class Client:
     async def close(self) -> None:
         if self.writer is not None:
             self.writer.close()
-            try:
+            with contextlib.suppress(OSError):
                 await self.writer.wait_closed()
-            except OSError:
-                pass
             self.writer = None
 
     async def request(self, method: str, path: str, data: dict | None = None) -> Reply:

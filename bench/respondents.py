@@ -44,8 +44,13 @@ def percentile(values: list[float], p: float) -> float:
 def server(env: dict, port: int, workers: int):
     """`assess serve` in its own process group, with the demo rounds; stopped on exit."""
     subprocess.run([sys.executable, "-m", "assess", "demo"], env=env, check=True, capture_output=True)
-    process = subprocess.Popen([sys.executable, "-m", "assess", "serve", "--port", str(port), "--workers", str(workers)],
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "assess", "serve", "--port", str(port), "--workers", str(workers)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     try:
         for _ in range(300):
             try:
@@ -79,8 +84,11 @@ class Run:
 
 def _form(section, answers: dict) -> dict:
     ids = {q.id for q in section.questions}
-    return {key: [str(v) for v in value] if isinstance(value, list) else str(value)
-            for key, value in answers.items() if key.split(".")[0] in ids}
+    return {
+        key: [str(v) for v in value] if isinstance(value, list) else str(value)
+        for key, value in answers.items()
+        if key.split(".")[0] in ids
+    }
 
 
 class Respondent:
@@ -132,7 +140,9 @@ class Respondent:
             fields = {"action": "next", **_form(section, self.answers)}
             reply = await self.form_post("section POST", url, url, fields)
             if reply is not None and "?n=more" in reply.headers.get("location", ""):
-                reply = await self.form_post("section POST", reply.headers["location"], url, fields)  # questions it revealed
+                reply = await self.form_post(
+                    "section POST", reply.headers["location"], url, fields
+                )  # questions it revealed
             if reply is None:
                 return False
             ids = {q.id for q in section.questions}
@@ -150,8 +160,15 @@ def _sample(questionnaire, seed: int) -> dict:
     return sample_answers(questionnaire, random.Random(seed))
 
 
-async def run_respondents(port: int, questionnaire, count: int, concurrency: int, seconds: float, run: Run | None = None,
-                          fresh_connections: bool = False) -> tuple[Run, float]:
+async def run_respondents(
+    port: int,
+    questionnaire,
+    count: int,
+    concurrency: int,
+    seconds: float,
+    run: Run | None = None,
+    fresh_connections: bool = False,
+) -> tuple[Run, float]:
     """At most `count` respondents, `concurrency` at a time, for at most `seconds`;
     each on a new connection when `fresh_connections`, else reusing its slot's."""
     run = run or Run()
@@ -196,4 +213,9 @@ def stored_answers(database_url: str, tokens: list[str]) -> dict[str, dict]:
 
 
 def lost_answers(acked: dict[str, dict], stored: dict[str, dict]) -> int:
-    return sum(1 for token, answers in acked.items() for key, value in answers.items() if stored[token].get(key) != value)
+    return sum(
+        1
+        for token, answers in acked.items()
+        for key, value in answers.items()
+        if stored[token].get(key) != value
+    )

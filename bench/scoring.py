@@ -13,10 +13,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assess.config import Settings  # noqa: E402
-from assess.services.startup import load_definitions  # noqa: E402
-from assess.questionnaire.sample import sample_answers  # noqa: E402
-from assess.scoring import score  # noqa: E402
+from assess.config import Settings
+from assess.questionnaire.sample import sample_answers
+from assess.scoring import score
+from assess.services.startup import load_definitions
 
 
 def main() -> None:
@@ -37,7 +37,10 @@ def main() -> None:
         result = score(questionnaire, answers, catalogue)
         overall += float(result.overall.score or 0)
     elapsed = time.process_time() - started
-    print(f"questionnaire: {questionnaire.id} v{questionnaire.version}, {len(questionnaire.questions)} questions")
+    print(
+        f"questionnaire: {questionnaire.id} v{questionnaire.version}, {len(questionnaire.questions)} "
+        "questions"
+    )
     print(f"responses: {count}, CPU time {elapsed:.2f} s, mean overall score {overall / count:.1f}")
     print(f"scoring: {count / elapsed:.0f} responses/s")
 

@@ -31,14 +31,24 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assess.questionnaire.registry import load_directory  # noqa: E402
-from bench.httpclient import Client  # noqa: E402
-from bench.respondents import CSRF, free_port, lost_answers, percentile, run_respondents, server, stored_answers  # noqa: E402
+from assess.questionnaire.registry import load_directory
+from bench.httpclient import Client
+from bench.respondents import (
+    CSRF,
+    free_port,
+    lost_answers,
+    percentile,
+    run_respondents,
+    server,
+    stored_answers,
+)
 
 
 def wrk_rps(url: str, seconds: int, connections: int) -> tuple[float, float, float]:
     """Requests/s, p50 and p99 (ms) from wrk."""
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url], capture_output=True, text=True).stdout
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url], capture_output=True, text=True
+    ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 
     def ms(label):
@@ -62,7 +72,11 @@ async def python_rps(port: int, path: str, seconds: float, concurrency: int) -> 
 
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return len(latencies) / (time.perf_counter() - started), percentile(latencies, 50), percentile(latencies, 99)
+    return (
+        len(latencies) / (time.perf_counter() - started),
+        percentile(latencies, 50),
+        percentile(latencies, 99),
+    )
 
 
 def main() -> None:
@@ -81,11 +95,17 @@ def main() -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     with server(env, port, args.workers):
-        run, elapsed = asyncio.run(run_respondents(port, questionnaire, args.respondents, args.concurrency, args.seconds))
+        run, elapsed = asyncio.run(
+            run_respondents(port, questionnaire, args.respondents, args.concurrency, args.seconds)
+        )
         # A section page of a finished draft, for GET throughput.
         probe = httpx.Client(base_url=url, follow_redirects=False)
         page = probe.get("/r/saga-2019")
-        token = probe.post("/r/saga-2019/start", data={"csrf_token": CSRF.search(page.text).group(1)}).headers["location"].split("/")[2]
+        token = (
+            probe.post("/r/saga-2019/start", data={"csrf_token": CSRF.search(page.text).group(1)})
+            .headers["location"]
+            .split("/")[2]
+        )
         section_url = f"{url}/s/{token}/p/{questionnaire.sections[2].id}"
         tool = "wrk" if shutil.which("wrk") else "the script's own client (install wrk for a truer figure)"
         if shutil.which("wrk"):
@@ -93,16 +113,24 @@ def main() -> None:
             section = wrk_rps(section_url, args.throughput_seconds, args.concurrency)
         else:
             bare = asyncio.run(python_rps(port, "/healthz", args.throughput_seconds, args.concurrency))
-            section = asyncio.run(python_rps(port, section_url.removeprefix(url), args.throughput_seconds, args.concurrency))
+            section = asyncio.run(
+                python_rps(port, section_url.removeprefix(url), args.throughput_seconds, args.concurrency)
+            )
     stored = stored_answers(f"sqlite:///{tmp / 'assess.db'}", list(run.acked))
     sent = sum(len(a) for a in run.acked.values())
     lost = lost_answers(run.acked, stored)
     errors = run.transport_errors + sum(n for status, n in run.status.items() if status >= 400)
-    print(f"respondents: {run.completed} completed in {elapsed:.1f} s at concurrency {args.concurrency}, {args.workers} workers, {errors} errors")
+    print(
+        f"respondents: {run.completed} completed in {elapsed:.1f} s at concurrency {args.concurrency}, "
+        f"{args.workers} workers, {errors} errors"
+    )
     print(f"respondent phase: {run.requests / elapsed:.0f} requests/s")
     for kind in ("section GET", "section POST", "submit POST"):
         values = run.latency.get(kind, [])
-        print(f"  {kind:<13} n={len(values):<5} p50 {percentile(values, 50):6.1f} ms  p99 {percentile(values, 99):6.1f} ms")
+        print(
+            f"  {kind:<13} n={len(values):<5} p50 {percentile(values, 50):6.1f} ms  p99 "
+            f"{percentile(values, 99):6.1f} ms"
+        )
     print(f"throughput ({tool}, {args.concurrency} connections, {args.throughput_seconds} s each):")
     print(f"  /healthz     {bare[0]:8.0f} requests/s  p50 {bare[1]:6.1f} ms  p99 {bare[2]:6.1f} ms")
     print(f"  section GET  {section[0]:8.0f} requests/s  p50 {section[1]:6.1f} ms  p99 {section[2]:6.1f} ms")

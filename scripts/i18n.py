@@ -15,14 +15,40 @@ PYBABEL = str(Path(sys.executable).with_name("pybabel"))
 
 def update() -> None:
     pot = LOCALE / "messages.pot"
-    subprocess.run([PYBABEL, "extract", "-F", "babel.cfg", "-k", "N_", "-k", "_", "--no-location", "--omit-header", "-o", str(pot), "."], cwd=ROOT, check=True)
-    subprocess.run([PYBABEL, "update", "-i", str(pot), "-d", str(LOCALE), "--no-wrap", "--ignore-obsolete"], cwd=ROOT, check=True)
+    subprocess.run(
+        [
+            PYBABEL,
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "N_",
+            "-k",
+            "_",
+            "--no-location",
+            "--omit-header",
+            "-o",
+            str(pot),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+    )
+    subprocess.run(
+        [PYBABEL, "update", "-i", str(pot), "-d", str(LOCALE), "--no-wrap", "--ignore-obsolete"],
+        cwd=ROOT,
+        check=True,
+    )
 
 
 def missing() -> int:
     with (LOCALE / "ja" / "LC_MESSAGES" / "messages.po").open("rb") as fp:
         catalog = read_po(fp)
-    gaps = [m.id for m in catalog if m.id and (m.fuzzy or not m.string or (isinstance(m.string, tuple) and not all(m.string)))]
+    gaps = [
+        m.id
+        for m in catalog
+        if m.id and (m.fuzzy or not m.string or (isinstance(m.string, tuple) and not all(m.string)))
+    ]
     for gap in gaps:
         print(gap)
     return 1 if gaps else 0

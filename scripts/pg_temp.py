@@ -24,7 +24,9 @@ from pathlib import Path
 def _bin() -> Path:
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name))
     if not found:
-        raise SystemExit("PostgreSQL is not installed: apt-get install postgresql (./setup.sh test does this)")
+        raise SystemExit(
+            "PostgreSQL is not installed: apt-get install postgresql (./setup.sh test does this)"
+        )
     return Path(found[-1])
 
 
@@ -48,19 +50,45 @@ def temporary_postgres(max_connections: int = 200, fsync: bool = False):
     data = folder / "data"
 
     def pg_ctl(*args: str) -> None:
-        subprocess.run([*run_as, str(pg / "pg_ctl"), "-D", str(data), *args], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [*run_as, str(pg / "pg_ctl"), "-D", str(data), *args], check=True, stdout=subprocess.DEVNULL
+        )
 
     try:
-        subprocess.run([*run_as, str(pg / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
-                        "--locale=C.UTF-8", "-N"], check=True, stdout=subprocess.DEVNULL)
-        pg_ctl("-l", str(folder / "server.log"), "-w", "-o",
-               f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c max_connections={max_connections}"
-               f" -c fsync={'on' if fsync else 'off'}", "start")
+        subprocess.run(
+            [
+                *run_as,
+                str(pg / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+                "-N",
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        pg_ctl(
+            "-l",
+            str(folder / "server.log"),
+            "-w",
+            "-o",
+            f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c max_connections={max_connections}"
+            f" -c fsync={'on' if fsync else 'off'}",
+            "start",
+        )
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
     finally:
         if (data / "postmaster.pid").exists():
-            subprocess.run([*run_as, str(pg / "pg_ctl"), "-D", str(data), "-w", "-m", "fast", "stop"],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run(
+                [*run_as, str(pg / "pg_ctl"), "-D", str(data), "-w", "-m", "fast", "stop"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
         shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -61,7 +61,10 @@ def _target_sort_key(code: str) -> tuple[int, int, str]:
 
 class SdgCatalogue:
     def __init__(self, data: dict):
-        self._goals = {g["number"]: Goal(g["number"], g["color"], dict(g["short"]), dict(g["title"])) for g in data["goals"]}
+        self._goals = {
+            g["number"]: Goal(g["number"], g["color"], dict(g["short"]), dict(g["title"]))
+            for g in data["goals"]
+        }
         self._targets = {t["code"]: Target(t["code"], t["goal"], dict(t["text"])) for t in data["targets"]}
         self._by_goal: dict[int, list[Target]] = {n: [] for n in self._goals}
         for target in sorted(self._targets.values(), key=lambda t: _target_sort_key(t.code)):
@@ -98,10 +101,14 @@ class SdgCatalogue:
         same_goal = [c for c in self._targets if c.partition(".")[0] == goal]
         close = difflib.get_close_matches(code, same_goal, n=n, cutoff=0.3) if same_goal else []
         if len(close) < n:
-            close += [c for c in difflib.get_close_matches(code, list(self._targets), n=n, cutoff=0.5) if c not in close]
+            close += [
+                c
+                for c in difflib.get_close_matches(code, list(self._targets), n=n, cutoff=0.5)
+                if c not in close
+            ]
         return close[:n]
 
-    def _nearest_goals(self, number) -> list[str]:
+    def _nearest_goals(self, number: int | str) -> list[str]:
         try:
             n = int(number)
         except (ValueError, TypeError):

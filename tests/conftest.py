@@ -64,8 +64,11 @@ def practices_file(tmp_path):
 @pytest.fixture
 def settings(tmp_path, database_url, questionnaire_dir, practices_file):
     return Settings(
-        data_dir=tmp_path / "data", database_url=database_url, secret_key=KEY,
-        questionnaire_dir=questionnaire_dir, practices_file=practices_file,
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        secret_key=KEY,
+        questionnaire_dir=questionnaire_dir,
+        practices_file=practices_file,
     )
 
 

@@ -113,7 +113,8 @@ practices:
 
 
 # Three pages: a profile, the scored VALID section, and a narrative.
-SURVEY = """
+SURVEY = (
+    """
 - id: profile
   title: {ja: 会社概要, en: Company profile}
   questions:
@@ -125,7 +126,11 @@ SURVEY = """
       options:
         - {value: saga, label: {ja: 佐賀県, en: Saga}}
         - {value: tokyo, label: {ja: 東京都, en: Tokyo}}
-""" + VALID.replace("- id: s1\n  title: {ja: 環境, en: Environment}", "- id: env\n  title: {ja: 環境, en: Environment}") + """
+"""
+    + VALID.replace(
+        "- id: s1\n  title: {ja: 環境, en: Environment}", "- id: env\n  title: {ja: 環境, en: Environment}"
+    )
+    + """
 - id: narrative
   title: {ja: 事例, en: Your story}
   questions:
@@ -147,3 +152,4 @@ SURVEY = """
         - {value: story, label: {ja: 地域とのつながり, en: Story}}
         - {value: none, label: {ja: 公開しない, en: Publish nothing}, exclusive: true}
 """
+)

@@ -91,8 +91,17 @@ def shown_of(html: str) -> str:
 
 
 def add_round(app, slug="saga-2019", **fields) -> Round:
-    values = dict(slug=slug, name_ja="佐賀県調査 2019", name_en="Saga survey 2019", fiscal_year=2019, region="Saga",
-                  questionnaire_id="t", questionnaire_version=1, organiser_ja="テスト支援機構", organiser_en="Test Support Org")
+    values = dict(
+        slug=slug,
+        name_ja="佐賀県調査 2019",
+        name_en="Saga survey 2019",
+        fiscal_year=2019,
+        region="Saga",
+        questionnaire_id="t",
+        questionnaire_version=1,
+        organiser_ja="テスト支援機構",
+        organiser_en="Test Support Org",
+    )
     values.update(fields)
     with db_of(app) as db:
         round_ = Round(**values)
@@ -114,9 +123,17 @@ def start(client, slug="saga-2019") -> str:
     return started.headers["location"].split("/")[2]
 
 
-def post_section(client, token: str, section: str, data: dict, action: str = "next", page_html: str | None = None):
+def post_section(
+    client, token: str, section: str, data: dict, action: str = "next", page_html: str | None = None
+):
     html = page_html or client.get(f"/s/{token}/p/{section}").text
-    form = {"csrf_token": csrf_of(html), "revision": revision_of(html), "shown": shown_of(html), "action": action, **data}
+    form = {
+        "csrf_token": csrf_of(html),
+        "revision": revision_of(html),
+        "shown": shown_of(html),
+        "action": action,
+        **data,
+    }
     return client.post(f"/s/{token}/p/{section}", data=form)
 
 
@@ -130,20 +147,36 @@ def make_user(app, email="staff@example.org", role="staff"):
 
 def log_in(client, email="staff@example.org", password=PASSWORD):
     page = client.get("/staff/login")
-    return client.post("/staff/login", data={"csrf_token": csrf_of(page.text), "email": email, "password": password,
-                                             "next": "/staff/responses"})
+    return client.post(
+        "/staff/login",
+        data={
+            "csrf_token": csrf_of(page.text),
+            "email": email,
+            "password": password,
+            "next": "/staff/responses",
+        },
+    )
 
 
-def submitted(client, slug="saga-2019", name="有田テスト陶業株式会社", consent=("motto", "story"), env=None) -> str:
+def submitted(
+    client, slug="saga-2019", name="有田テスト陶業株式会社", consent=("motto", "story"), env=None
+) -> str:
     """A respondent's whole survey, submitted; returns its token. Uses a fresh cookie jar."""
     jar = dict(client.cookies)
     client.cookies.clear()
     token = start(client, slug)
     post_section(client, token, "profile", {**PROFILE, "company_name": name})
     post_section(client, token, "env", env or ENV)
-    post_section(client, token, "narrative", {"motto": "地域とともに", "story": "祭りに参加しています", "consent": list(consent)})
+    post_section(
+        client,
+        token,
+        "narrative",
+        {"motto": "地域とともに", "story": "祭りに参加しています", "consent": list(consent)},
+    )
     review = client.get(f"/s/{token}/review")
-    client.post(f"/s/{token}/submit", data={"csrf_token": csrf_of(review.text), "revision": revision_of(review.text)})
+    client.post(
+        f"/s/{token}/submit", data={"csrf_token": csrf_of(review.text), "revision": revision_of(review.text)}
+    )
     client.cookies.clear()
     client.cookies.update(jar)
     return token
@@ -153,14 +186,24 @@ def submitted(client, slug="saga-2019", name="有田テスト陶業株式会社"
 
 
 def settings_for(url: str, data_dir: Path) -> Settings:
-    return Settings(data_dir=data_dir, database_url=url, secret_key=KEY,
-                    questionnaire_dir=ROOT / "questionnaires", practices_file=ROOT / "sdg_map" / "practices.yaml")
+    return Settings(
+        data_dir=data_dir,
+        database_url=url,
+        secret_key=KEY,
+        questionnaire_dir=ROOT / "questionnaires",
+        practices_file=ROOT / "sdg_map" / "practices.yaml",
+    )
 
 
 def run(monkeypatch, settings: Settings, *args: str):
     """`assess ARGS` with the environment naming `settings`."""
-    for name, value in (("DATABASE_URL", settings.database_url), ("DATA_DIR", settings.data_dir), ("SECRET_KEY", KEY),
-                        ("QUESTIONNAIRE_DIR", settings.questionnaire_dir), ("PRACTICES_FILE", settings.practices_file)):
+    for name, value in (
+        ("DATABASE_URL", settings.database_url),
+        ("DATA_DIR", settings.data_dir),
+        ("SECRET_KEY", KEY),
+        ("QUESTIONNAIRE_DIR", settings.questionnaire_dir),
+        ("PRACTICES_FILE", settings.practices_file),
+    ):
         monkeypatch.setenv(f"ASSESS_{name}", str(value))
     return CliRunner().invoke(cli, list(args))
 
@@ -169,8 +212,15 @@ def run(monkeypatch, settings: Settings, *args: str):
 
 AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = os.environ.get("ASSESS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def free_port() -> int:
@@ -185,7 +235,9 @@ class LiveServer:
 
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
+        self.server = uvicorn.Server(
+            uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
+        )
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self):
@@ -212,13 +264,19 @@ def shot(page, name: str) -> Path:
 def axe_violations(page, name: str) -> list[dict]:
     """Serious and critical axe-core violations on the current page."""
     if not AXE.exists():
-        pytest.fail(f"axe-core is missing ({AXE}); run ./setup.sh test, which installs it from the npm registry")
+        pytest.fail(
+            f"axe-core is missing ({AXE}); run ./setup.sh test, which installs it from the npm registry"
+        )
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
     OUTPUT.mkdir(exist_ok=True)
-    (OUTPUT / f"axe-{name}.json").write_text(json.dumps(result["violations"], indent=1, ensure_ascii=False), encoding="utf-8")
-    return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]} for v in bad]
+    (OUTPUT / f"axe-{name}.json").write_text(
+        json.dumps(result["violations"], indent=1, ensure_ascii=False), encoding="utf-8"
+    )
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]} for v in bad
+    ]
 
 
 def fill_visible(page) -> None:
@@ -234,7 +292,11 @@ def _fill(wrapper, qtype: str, qid: str) -> None:
         if not any(r.is_checked() for r in radios):
             (radios[3] if qtype == "scale" else radios[0]).check()
     elif qtype == "multiple_choice":
-        boxes = [b for b in wrapper.query_selector_all(f'input[type=checkbox][name="{qid}"]') if b.get_attribute("value") != "other"]
+        boxes = [
+            b
+            for b in wrapper.query_selector_all(f'input[type=checkbox][name="{qid}"]')
+            if b.get_attribute("value") != "other"
+        ]
         if not any(b.is_checked() for b in boxes):
             boxes[0].check()
     elif qtype == "dropdown":

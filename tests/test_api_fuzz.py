@@ -4,15 +4,15 @@ error, and every answer fits the schema."""
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from sqlmodel import select
 
-from assess.services.accounts import create_api_token, find_user
 from assess.db import session
-from assess.services.demo import DEMO_EMAIL
 from assess.models import Response
-
+from assess.services.accounts import create_api_token, find_user
+from assess.services.demo import DEMO_EMAIL
 from tests.helpers import run, settings_for
 
 pytestmark = pytest.mark.db
@@ -28,7 +28,9 @@ def demo_app(monkeypatch, new_database, tmp_path):
     application = create_app(config)
     with session(application.state.context.engine) as db:
         application.state.fuzz_token = create_api_token(db, "fuzz", find_user(db, DEMO_EMAIL))
-        application.state.submitted_id = db.exec(select(Response.id).where(Response.status == "approved")).first()
+        application.state.submitted_id = db.exec(
+            select(Response.id).where(Response.status == "approved")
+        ).first()
     yield application
     application.state.context.engine.dispose()
 
@@ -42,12 +44,41 @@ def operations(app):
 
 def cases(operation, mode, app):
     """Generated cases, and half of them again aimed at rows that exist."""
-    real = {name: value for name, value in (("round_id", 1), ("response_id", app.state.submitted_id))
-            if operation.get_parameter(name, "path") is not None}
+    real = {
+        name: value
+        for name, value in (("round_id", 1), ("response_id", app.state.submitted_id))
+        if operation.get_parameter(name, "path") is not None
+    }
     strategies = [operation.as_strategy(generation_mode=mode)]
     if real and mode is GenerationMode.POSITIVE:
         strategies.append(operation.as_strategy(generation_mode=mode, path_parameters=real))
     return st.one_of(strategies)
+
+
+def statuses_of(operation, mode, app, auth) -> set[int]:
+    """Call one operation with generated cases; every answer must be as the schema says."""
+    seen: set[int] = set()
+
+    @BOUNDED
+    @given(case=cases(operation, mode, app))
+    def call(case):
+        response = case.call(headers=auth)
+        seen.add(response.status_code)
+        assert response.status_code < 500, f"{case.as_curl_command()}\n{response.text}"
+        if mode is GenerationMode.POSITIVE:
+            case.validate_response(
+                response,
+                checks=[
+                    schemathesis.checks.not_a_server_error,
+                    schemathesis.checks.response_schema_conformance,
+                    schemathesis.checks.content_type_conformance,
+                ],
+            )
+        else:
+            assert response.status_code in (200, 401, 404, 405, 422), case.as_curl_command()
+
+    call()
+    return seen
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=["valid", "invalid"])
@@ -56,22 +87,7 @@ def test_api_with_a_token(demo_app, mode):
     for operation in operations(demo_app):
         if mode is GenerationMode.NEGATIVE and not list(operation.iter_parameters()):
             continue  # nothing to get wrong
-        seen: set[int] = set()
-
-        @BOUNDED
-        @given(case=cases(operation, mode, demo_app))
-        def call(case):
-            response = case.call(headers=auth)
-            seen.add(response.status_code)
-            assert response.status_code < 500, f"{case.as_curl_command()}\n{response.text}"
-            if mode is GenerationMode.POSITIVE:
-                case.validate_response(response, checks=[schemathesis.checks.not_a_server_error,
-                                                         schemathesis.checks.response_schema_conformance,
-                                                         schemathesis.checks.content_type_conformance])
-            else:
-                assert response.status_code in (200, 401, 404, 405, 422), case.as_curl_command()
-
-        call()
+        seen = statuses_of(operation, mode, demo_app, auth)
         if mode is GenerationMode.POSITIVE:
             assert 200 in seen, f"{operation.label}: no call reached real data ({seen})"
         else:
@@ -80,6 +96,7 @@ def test_api_with_a_token(demo_app, mode):
 
 def test_api_without_a_token(demo_app):
     for operation in operations(demo_app):
+
         @BOUNDED
         @given(case=cases(operation, GenerationMode.POSITIVE, demo_app))
         def call(case):

@@ -10,7 +10,16 @@ from importlinter.application.use_cases import lint_imports
 from importlinter.contracts.forbidden import ForbiddenContract
 
 PURE_CORE = {"assess.definitions", "assess.questionnaire", "assess.scoring", "assess.presentation"}
-DATABASE_WEB_PRINT = {"sqlalchemy", "sqlmodel", "fastapi", "starlette", "jinja2", "weasyprint", "assess.db", "assess.models"}
+DATABASE_WEB_PRINT = {
+    "sqlalchemy",
+    "sqlmodel",
+    "fastapi",
+    "starlette",
+    "jinja2",
+    "weasyprint",
+    "assess.db",
+    "assess.models",
+}
 
 
 @pytest.fixture(scope="module")
@@ -40,11 +49,19 @@ def test_the_pure_core_contract_covers_the_core_and_forbids_database_web_and_pri
     assert str(options.get("allow_indirect_imports", False)).lower() == "false"  # chains count too
 
 
-@pytest.mark.parametrize("chain", [
-    [("assess.scoring.engine", "assess.i18n"), ("assess.i18n", "sqlalchemy")],
-    [("assess.questionnaire.model", "assess.vocab"), ("assess.vocab", "assess.services.audit")],
-    [("assess.presentation.charts", "sdg_map"), ("sdg_map", "jinja2")],
-], ids=["scoring-via-i18n-to-sqlalchemy", "questionnaire-via-vocab-to-services", "presentation-via-sdg_map-to-jinja"])
+@pytest.mark.parametrize(
+    "chain",
+    [
+        [("assess.scoring.engine", "assess.i18n"), ("assess.i18n", "sqlalchemy")],
+        [("assess.questionnaire.model", "assess.vocab"), ("assess.vocab", "assess.services.audit")],
+        [("assess.presentation.charts", "sdg_map"), ("sdg_map", "jinja2")],
+    ],
+    ids=[
+        "scoring-via-i18n-to-sqlalchemy",
+        "questionnaire-via-vocab-to-services",
+        "presentation-via-sdg_map-to-jinja",
+    ],
+)
 def test_the_pure_core_contract_catches_an_import_through_another_module(graph, chain):
     contract = pure_core_contract()
     assert contract.check(deepcopy(graph), verbose=False).kept

@@ -5,14 +5,11 @@ import json
 import pytest
 from sqlalchemy import select
 
-from assess.services.backup import dumps, restore
-from assess.services.backup_format import TABLES, BackupError, check, loads, table
 from assess.db import make_engine, session
 from assess.models import Response, Round
-
-from tests.helpers import Client
-from tests.helpers import run, settings_for
-from tests.helpers import csrf_of
+from assess.services.backup import dumps, restore
+from assess.services.backup_format import TABLES, BackupError, check, loads, table
+from tests.helpers import Client, csrf_of, run, settings_for
 
 pytestmark = pytest.mark.db
 
@@ -35,9 +32,9 @@ def demo_source(monkeypatch, new_database, tmp_path):
     """The demo data, plus what only a running app makes: questionnaire versions, an API token."""
     source = settings_for(new_database("source"), tmp_path / "source")
     assert run(monkeypatch, source, "demo").exit_code == 0
+    from assess.app import create_app
     from assess.services.accounts import create_api_token, find_user
     from assess.services.demo import DEMO_EMAIL
-    from assess.app import create_app
 
     application = create_app(source)  # records the questionnaire versions it loaded
     with session(application.state.context.engine) as db:
@@ -49,7 +46,9 @@ def demo_source(monkeypatch, new_database, tmp_path):
 @pytest.mark.parametrize("hashes", [True, False], ids=["with-password-hashes", "without"])
 def test_demo_round_trip_keeps_every_row(monkeypatch, new_database, tmp_path, demo_source, hashes):
     backup = tmp_path / "backup.json"
-    exported = run(monkeypatch, demo_source, "export", str(backup), *(["--with-password-hashes"] if hashes else []))
+    exported = run(
+        monkeypatch, demo_source, "export", str(backup), *(["--with-password-hashes"] if hashes else [])
+    )
     assert exported.exit_code == 0, exported.output
     assert backup.stat().st_mode & 0o077 == 0  # personal data: owner only
 
@@ -74,7 +73,9 @@ def test_demo_round_trip_keeps_every_row(monkeypatch, new_database, tmp_path, de
         assert rows(after, name) == expected, name
         compared += len(expected)
     assert compared > 900
-    assert all(v["locked"] for v in rows(after, "questionnaire_version"))  # the lock that protects given answers
+    assert all(
+        v["locked"] for v in rows(after, "questionnaire_version")
+    )  # the lock that protects given answers
     before.dispose()
     after.dispose()
 
@@ -91,7 +92,10 @@ def test_demo_round_trip_keeps_every_row(monkeypatch, new_database, tmp_path, de
         else:
             from assess.services.demo import DEMO_EMAIL, DEMO_PASSWORD
 
-            done = client.post("/staff/login", data={"email": DEMO_EMAIL, "password": DEMO_PASSWORD, "csrf_token": csrf_of(login.text)})
+            done = client.post(
+                "/staff/login",
+                data={"email": DEMO_EMAIL, "password": DEMO_PASSWORD, "csrf_token": csrf_of(login.text)},
+            )
             assert done.status_code == 303, done.text
             assert "有田焼" in client.get("/staff/responses").text
         start = client.get("/r/saga-2019")
@@ -118,8 +122,16 @@ def document(**tables) -> dict:
     return {"format": "assess-backup", "version": 1, "credentials": False, "tables": tables}
 
 
-ROUND = {"id": 1, "slug": "saga-2019", "name_ja": "佐賀", "name_en": "Saga", "fiscal_year": 2019,
-         "questionnaire_id": "community-sme", "questionnaire_version": 1, "created_at": "2019-07-01T09:00:00+09:00"}
+ROUND = {
+    "id": 1,
+    "slug": "saga-2019",
+    "name_ja": "佐賀",
+    "name_en": "Saga",
+    "fiscal_year": 2019,
+    "questionnaire_id": "community-sme",
+    "questionnaire_version": 1,
+    "created_at": "2019-07-01T09:00:00+09:00",
+}
 
 
 def problems_of(doc) -> list[str]:
@@ -136,27 +148,48 @@ def test_a_checked_row_gets_defaults_and_utc_times():
 
 
 def test_bad_files_name_every_problem():
-    assert problems_of('{"format": "assess-backup",\n "tables": [}') == ["line 2, column 13: not valid JSON: Expecting value"]
+    assert problems_of('{"format": "assess-backup",\n "tables": [}') == [
+        "line 2, column 13: not valid JSON: Expecting value"
+    ]
     assert "not an assess backup" in problems_of({"tables": {}})[0]
     assert "format version 9 is not supported" in problems_of({**document(), "version": 9})[0]
-    problems = problems_of(document(
-        rounds=[],
-        round=[{**ROUND, "slgu": "x", "fiscal_year": "2019", "created_at": "yesterday"}],
-        answer=[{"id": 1, "response_id": 7, "question_id": "q", "value": ["a"]}],
-    ))
+    problems = problems_of(
+        document(
+            rounds=[],
+            round=[{**ROUND, "slgu": "x", "fiscal_year": "2019", "created_at": "yesterday"}],
+            answer=[{"id": 1, "response_id": 7, "question_id": "q", "value": ["a"]}],
+        )
+    )
     assert problems == [
         "table 'rounds' is not part of a backup (did you mean 'round'?)",
         "table 'round', row 1, column 'fiscal_year': must be a whole number",
-        "table 'round', row 1, column 'created_at': must be an ISO 8601 date and time, e.g. 2019-07-01T09:30:00+09:00",
+        "table 'round', row 1, column 'created_at': must be an ISO 8601 date and time, e.g. "
+        "2019-07-01T09:30:00+09:00",
         "table 'round', row 1: unknown column 'slgu' (did you mean 'slug'?)",
         "table 'answer', row 1, column 'response_id': no response with id 7 in the file",
     ]
-    assert problems_of(document(
-        round=[{**ROUND, "status": "bogus", "fiscal_year": 2**40, "region": "a\u0000b", "created_at": "2019-07-01"}, ROUND],
-        staff_user=[{"id": 1, "email": "a@example.org", "role": "superuser"}, {"id": 2, "email": "a@example.org"}],
-    )) == [
-        "table 'round', row 1, column 'fiscal_year': 1099511627776 is out of range (-2147483648 to 2147483647)",
-        "table 'round', row 1, column 'created_at': must be an ISO 8601 date and time, e.g. 2019-07-01T09:30:00+09:00",
+    assert problems_of(
+        document(
+            round=[
+                {
+                    **ROUND,
+                    "status": "bogus",
+                    "fiscal_year": 2**40,
+                    "region": "a\u0000b",
+                    "created_at": "2019-07-01",
+                },
+                ROUND,
+            ],
+            staff_user=[
+                {"id": 1, "email": "a@example.org", "role": "superuser"},
+                {"id": 2, "email": "a@example.org"},
+            ],
+        )
+    ) == [
+        "table 'round', row 1, column 'fiscal_year': 1099511627776 is out of range (-2147483648 to "
+        "2147483647)",
+        "table 'round', row 1, column 'created_at': must be an ISO 8601 date and time, e.g. "
+        "2019-07-01T09:30:00+09:00",
         "table 'round', row 1, column 'status': 'bogus' is not one of draft, open, closed",
         "table 'round', row 1, column 'region': contains a NUL character, which databases cannot store",
         "table 'staff_user', row 1, column 'role': 'superuser' is not one of staff, admin",
@@ -164,23 +197,48 @@ def test_bad_files_name_every_problem():
         "table 'round', row 2: the same slug 'saga-2019' as row 1",
         "table 'staff_user', row 2: the same email 'a@example.org' as row 1",
     ]
-    assert problems_of('{"format": "assess-backup", "version": 1, "tables": {"answer": [{"value": NaN}]}}') == [
-        "NaN is not a number JSON allows; databases cannot store it"]
+    assert problems_of(
+        '{"format": "assess-backup", "version": 1, "tables": {"answer": [{"value": NaN}]}}'
+    ) == ["NaN is not a number JSON allows; databases cannot store it"]
 
 
 def test_import_needs_the_questionnaire_the_answers_were_given_to(monkeypatch, new_database, tmp_path):
     backup = tmp_path / "b.json"
-    backup.write_text(json.dumps(document(
-        questionnaire_version=[{"questionnaire_id": "community-sme", "version": 1, "content_hash": "0" * 64, "locked": True}],
-        round=[{**ROUND, "questionnaire_version": 1}, {**ROUND, "id": 2, "slug": "x", "questionnaire_version": 5}],
-    )), encoding="utf-8")
-    refused(run(monkeypatch, settings_for(new_database(), tmp_path / "d"), "import", str(backup)),
-            "questionnaire community-sme version 5 is used in the backup but not in this installation",
-            "community-sme version 1: the file here differs")
+    backup.write_text(
+        json.dumps(
+            document(
+                questionnaire_version=[
+                    {
+                        "questionnaire_id": "community-sme",
+                        "version": 1,
+                        "content_hash": "0" * 64,
+                        "locked": True,
+                    }
+                ],
+                round=[
+                    {**ROUND, "questionnaire_version": 1},
+                    {**ROUND, "id": 2, "slug": "x", "questionnaire_version": 5},
+                ],
+            )
+        ),
+        encoding="utf-8",
+    )
+    refused(
+        run(monkeypatch, settings_for(new_database(), tmp_path / "d"), "import", str(backup)),
+        "questionnaire community-sme version 5 is used in the backup but not in this installation",
+        "community-sme version 1: the file here differs",
+    )
 
 
-RESPONSE = {"id": 1, "round_id": 1, "questionnaire_id": "community-sme", "questionnaire_version": 1, "content_hash": "0" * 64,
-            "token_hash": "a" * 64, "status": "draft"}
+RESPONSE = {
+    "id": 1,
+    "round_id": 1,
+    "questionnaire_id": "community-sme",
+    "questionnaire_version": 1,
+    "content_hash": "0" * 64,
+    "token_hash": "a" * 64,
+    "status": "draft",
+}
 
 
 def test_a_failure_while_writing_restores_nothing(monkeypatch, new_database, tmp_path):
@@ -197,7 +255,15 @@ def test_a_failure_while_writing_restores_nothing(monkeypatch, new_database, tmp
 
     dbm.upgrade(engine)
     with pytest.raises(BackupError) as caught:
-        restore(engine, "b.json", document(round=[ROUND], response=[RESPONSE], answer=[{"id": 1, "response_id": 1, "question_id": "q", "value": "x"}]))
+        restore(
+            engine,
+            "b.json",
+            document(
+                round=[ROUND],
+                response=[RESPONSE],
+                answer=[{"id": 1, "response_id": 1, "question_id": "q", "value": "x"}],
+            ),
+        )
     assert "nothing was restored: could not extend file" in str(caught.value)
     assert [rows(engine, name) for name in ("round", "response", "answer")] == [[], [], []]
     engine.dispose()
@@ -207,9 +273,27 @@ def test_every_json_answer_value_round_trips(new_database):
     from assess import db as dbm
     from assess.services.backup import dump
 
-    values = [None, "日本語 <b>&amp;</b>", 0.1 + 0.2, 10**9, -3, True, ["led", "solar"], {"a": [1, 2.5, None, {"b": "c"}]}, ""]
-    answers = [{"id": n, "response_id": 1, "question_id": f"q{n}", "value": v, "updated_at": "2019-07-01T09:00:00.123456+09:00"}
-               for n, v in enumerate(values, 1)]
+    values = [
+        None,
+        "日本語 <b>&amp;</b>",
+        0.1 + 0.2,
+        10**9,
+        -3,
+        True,
+        ["led", "solar"],
+        {"a": [1, 2.5, None, {"b": "c"}]},
+        "",
+    ]
+    answers = [
+        {
+            "id": n,
+            "response_id": 1,
+            "question_id": f"q{n}",
+            "value": v,
+            "updated_at": "2019-07-01T09:00:00.123456+09:00",
+        }
+        for n, v in enumerate(values, 1)
+    ]
     engine = make_engine(new_database())
     dbm.upgrade(engine)
     restore(engine, "b.json", document(round=[ROUND], response=[RESPONSE], answer=answers))
@@ -220,11 +304,9 @@ def test_every_json_answer_value_round_trips(new_database):
 
 
 def test_an_admin_downloads_a_backup_that_restores(app, client, new_database, tmp_path):
-    from tests.helpers import log_in, make_user, submitted
-    from tests.helpers import add_round
-
     from assess import db as dbm
     from assess.services.backup import restore
+    from tests.helpers import add_round, log_in, make_user, submitted
 
     add_round(app)
     submitted(client, name="<b>有田</b>テスト陶業")
@@ -237,7 +319,9 @@ def test_an_admin_downloads_a_backup_that_restores(app, client, new_database, tm
     assert download.headers["content-disposition"].startswith('attachment; filename="assess-backup-')
     assert download.headers["cache-control"] == "no-store"
     document = loads("download", download.text)
-    assert document["credentials"] is False and all("password_hash" not in u for u in document["tables"]["staff_user"])
+    assert document["credentials"] is False and all(
+        "password_hash" not in u for u in document["tables"]["staff_user"]
+    )
     assert "api_token" not in document["tables"]
 
     target = make_engine(new_database("restored"))
@@ -253,7 +337,11 @@ def test_an_admin_downloads_a_backup_that_restores(app, client, new_database, tm
 
 def test_export_says_why_it_cannot(monkeypatch, new_database, tmp_path):
     empty = settings_for(new_database(), tmp_path / "e")
-    refused(run(monkeypatch, empty, "export", str(tmp_path / "b.json")), "the database has no tables", "assess db upgrade")
+    refused(
+        run(monkeypatch, empty, "export", str(tmp_path / "b.json")),
+        "the database has no tables",
+        "assess db upgrade",
+    )
     from assess import db as dbm
 
     engine = make_engine(empty.db_url)
@@ -262,4 +350,8 @@ def test_export_says_why_it_cannot(monkeypatch, new_database, tmp_path):
     assert dbm.current_revision(engine) == "0002"
     dbm.upgrade(engine)
     engine.dispose()
-    refused(run(monkeypatch, empty, "export", str(tmp_path / "missing" / "b.json")), "cannot write", "No such file or directory")
+    refused(
+        run(monkeypatch, empty, "export", str(tmp_path / "missing" / "b.json")),
+        "cannot write",
+        "No such file or directory",
+    )

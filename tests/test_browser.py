@@ -7,9 +7,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from assess.config import Settings
-from assess.db import session
-from tests.helpers import ARGS, CHROMIUM, ROOT, LiveServer, axe_violations, fill_visible, shot
-from tests.helpers import add_round
+from tests.helpers import ARGS, CHROMIUM, ROOT, LiveServer, add_round, axe_violations, fill_visible, shot
 
 pytestmark = pytest.mark.browser
 
@@ -19,8 +17,13 @@ def live(tmp_path, database_url):
     from assess.app import create_app
 
     url = database_url if database_url != "sqlite://" else f"sqlite:///{tmp_path / 'live.db'}"
-    settings = Settings(data_dir=tmp_path / "data", database_url=url, secret_key="b" * 48,
-                        questionnaire_dir=ROOT / "questionnaires", practices_file=ROOT / "sdg_map" / "practices.yaml")
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        database_url=url,
+        secret_key="b" * 48,
+        questionnaire_dir=ROOT / "questionnaires",
+        practices_file=ROOT / "sdg_map" / "practices.yaml",
+    )
     app = create_app(settings)
     add_round(app, slug="saga-2019", questionnaire_id="community-sme", questionnaire_version=1)
     with LiveServer(app) as server:
@@ -39,7 +42,9 @@ def browser():
 
 def new_page(browser, width=1000, js=True):
     # bypass_csp only lets the test inject axe-core; the app's own pages need no inline script.
-    context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=js, bypass_csp=True)
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, java_script_enabled=js, bypass_csp=True
+    )
     context.set_default_timeout(10_000)
     return context, context.new_page()
 
@@ -84,7 +89,9 @@ def test_complete_the_survey_in_japanese(live, browser):
     shot(page, "ja-start")
     assert axe_violations(page, "ja-start") == []
     page.get_by_role("button", name="回答を始める").click()
-    expect(page.locator("#resume-link")).to_have_value(f"{live.url}/s/" + page.url.split("/s/")[1].split("/")[0])
+    expect(page.locator("#resume-link")).to_have_value(
+        f"{live.url}/s/" + page.url.split("/s/")[1].split("/")[0]
+    )
     shot(page, "ja-welcome")
     page.get_by_role("link", name="始める").click()
     answer_all_sections(page, "ja", check_axe=True)
@@ -178,7 +185,8 @@ FOCUSED = """() => {
   const e = document.activeElement;
   const q = e.closest('[data-question]');
   return {tag: e.tagName, type: e.type || '', name: e.name || '', value: e.value || '', checked: !!e.checked,
-          action: e.getAttribute('value') || '', text: e.textContent.trim(), question: q ? q.dataset.question : '',
+          action: e.getAttribute('value') || '', text: e.textContent.trim(),
+          question: q ? q.dataset.question : '',
           exclusive: e.hasAttribute('data-exclusive'), filled: (e.value || '') !== ''};
 }"""
 
@@ -196,22 +204,24 @@ def keyboard_section(page) -> None:
         key = f["question"] or f["name"]
         if not f["question"] or key in handled or f["name"].endswith(".other"):
             continue
-        if f["type"] == "radio":
-            if not f["checked"]:
-                page.keyboard.press("Space")
-        elif f["type"] == "checkbox":
-            if f["exclusive"] or f["value"] == "other":
-                continue
-            if not f["checked"]:
-                page.keyboard.press("Space")
-        elif f["tag"] == "SELECT":
-            if not f["filled"]:
-                page.keyboard.press("ArrowDown")
-        elif f["type"] == "text" or f["tag"] == "TEXTAREA":
-            if not f["filled"]:
-                page.keyboard.type("2001" if f["name"] == "founded" else ("12" if page.evaluate("document.activeElement.inputMode") else "キーボード"))
+        if f["type"] == "checkbox" and (f["exclusive"] or f["value"] == "other"):
+            continue
+        answer_focused(page, f)
         handled.add(key)
     raise AssertionError("never reached the Next button")
+
+
+def answer_focused(page, f: dict) -> None:
+    """Answer the focused field with keys: space for a choice, an arrow for a list, typing for text."""
+    if f["type"] in ("radio", "checkbox"):
+        if not f["checked"]:
+            page.keyboard.press("Space")
+    elif f["tag"] == "SELECT":
+        if not f["filled"]:
+            page.keyboard.press("ArrowDown")
+    elif (f["type"] == "text" or f["tag"] == "TEXTAREA") and not f["filled"]:
+        numeric = page.evaluate("document.activeElement.inputMode")
+        page.keyboard.type("2001" if f["name"] == "founded" else ("12" if numeric else "キーボード"))
 
 
 def test_the_whole_survey_with_the_keyboard_alone(live, browser):

@@ -30,7 +30,12 @@ def test_questionnaire_check_passes_on_the_shipped_files():
 
 def test_questionnaire_check_prints_every_error_and_fails(tmp_path):
     bad = tmp_path / "t-v1.yaml"
-    bad.write_text(definition(VALID).replace("type: number", "type: numbr").replace("label: {ja: 詳細, en: Details}", "label: {ja: 詳細}"), encoding="utf-8")
+    bad.write_text(
+        definition(VALID)
+        .replace("type: number", "type: numbr")
+        .replace("label: {ja: 詳細, en: Details}", "label: {ja: 詳細}"),
+        encoding="utf-8",
+    )
     also_bad = tmp_path / "u-v1.yaml"
     also_bad.write_text("id: u\n", encoding="utf-8")
     result = run("questionnaire", "check", str(bad), str(also_bad))
@@ -54,7 +59,12 @@ def test_sdg_check_and_coverage():
 
 def answers_file(tmp_path, answers, **extra):
     path = tmp_path / "answers.json"
-    path.write_text(json.dumps({"questionnaire": "community-sme", "version": 1, "answers": answers, **extra}, ensure_ascii=False), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {"questionnaire": "community-sme", "version": 1, "answers": answers, **extra}, ensure_ascii=False
+        ),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -62,7 +72,9 @@ def test_score_json_and_text(tmp_path):
     from assess.questionnaire.loader import load_file
 
     q, _ = load_file(ROOT / "questionnaires" / "community-sme-v1.yaml")
-    multiple = next(x for x in q.questions if x.type == "multiple_choice" and x.scored and x.section_id == "environment")
+    multiple = next(
+        x for x in q.questions if x.type == "multiple_choice" and x.scored and x.section_id == "environment"
+    )
     yes_no = next(x for x in q.questions if x.type == "yes_no_na" and x.scored and x.show_if is None)
     answers = {"company_name": "テスト工業", multiple.id: [multiple.options[0].value], yes_no.id: "yes"}
     path = answers_file(tmp_path, answers)

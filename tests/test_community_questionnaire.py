@@ -9,14 +9,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assess.scoring.catalogue import cross_check, load_checked, load_practices
 from assess.questionnaire.loader import load_file
 from assess.questionnaire.model import ROLES
+from assess.questionnaire.pages import missing_required, validate_page
 from assess.questionnaire.registry import load_directory
 from assess.questionnaire.sample import sample_answers
 from assess.questionnaire.types import REGISTRY
-from assess.questionnaire.pages import missing_required, validate_page
 from assess.scoring import score
+from assess.scoring.catalogue import cross_check, load_checked, load_practices
 
 ROOT = Path(__file__).resolve().parent.parent
 FILE = ROOT / "questionnaires" / "community-sme-v1.yaml"
@@ -37,7 +37,13 @@ def cat(q):
 def test_shape(q):
     assert 60 <= len(q.questions) <= 90
     assert [a.id for a in q.areas] == ["local_ties", "environment", "stakeholders", "management"]
-    assert [level.id for level in q.maturity_levels] == ["starting", "developing", "established", "advanced", "leading"]
+    assert [level.id for level in q.maturity_levels] == [
+        "starting",
+        "developing",
+        "established",
+        "advanced",
+        "leading",
+    ]
     assert {s.area for s in q.sections} >= {"local_ties", "environment", "stakeholders", "management", None}
     assert set(Counter(x.type for x in q.questions)) == set(REGISTRY)
     assert set(q.roles) == set(ROLES)
@@ -70,18 +76,21 @@ def test_catalogue_covers_the_questionnaire(q):
     assert cross_check(catalogue, [q]) == []
 
 
-@pytest.mark.parametrize("practice,targets", [
-    ("youth_hiring", {"8.6", "4.4"}),
-    ("occupational_safety", {"8.8"}),
-    ("recycling", {"12.5"}),
-    ("waste_reduction", {"12.5"}),
-    ("energy_efficiency", {"7.3"}),
-    ("renewable_energy", {"7.2"}),
-    ("forest_management", {"15.2"}),
-    ("disaster_cooperation", {"11.5", "13.1"}),
-    ("local_procurement", {"8.3"}),
-    ("food_waste_reduction", {"12.3"}),
-])
+@pytest.mark.parametrize(
+    "practice,targets",
+    [
+        ("youth_hiring", {"8.6", "4.4"}),
+        ("occupational_safety", {"8.8"}),
+        ("recycling", {"12.5"}),
+        ("waste_reduction", {"12.5"}),
+        ("energy_efficiency", {"7.3"}),
+        ("renewable_energy", {"7.2"}),
+        ("forest_management", {"15.2"}),
+        ("disaster_cooperation", {"11.5", "13.1"}),
+        ("local_procurement", {"8.3"}),
+        ("food_waste_reduction", {"12.3"}),
+    ],
+)
 def test_defensible_links(cat, practice, targets):
     assert targets <= {link.target for link in cat[practice].links}
 
@@ -99,7 +108,11 @@ def test_a_broken_copy_reports_all_errors_with_file_and_line(tmp_path):
     broken = broken.replace("estimated_minutes:", "estimated_minuts:", 1)
     first_show_if = broken.index("show_if:")
     line_of_show_if = broken[:first_show_if].count("\n") + 1
-    broken = broken[:first_show_if] + "show_if: {question: no_such_question, equals: x}\n" + broken[broken.index("\n", first_show_if) + 1:]
+    broken = (
+        broken[:first_show_if]
+        + "show_if: {question: no_such_question, equals: x}\n"
+        + broken[broken.index("\n", first_show_if) + 1 :]
+    )
     path = tmp_path / "community-sme-v1.yaml"
     path.write_text(broken, encoding="utf-8")
     questionnaire, errors = load_file(path)
@@ -121,13 +134,19 @@ def test_generated_answers_validate_and_score(q, cat, seed, skip):
     answers = sample_answers(q, random.Random(seed), skip_optional=skip)
     assert missing_required(q, answers) == []
     for section in q.sections:
-        form = {k: [str(x) for x in v] if isinstance(v, list) else str(v) for k, v in answers.items() if k.split(".")[0] in {x.id for x in section.questions}}
+        form = {
+            k: [str(x) for x in v] if isinstance(v, list) else str(v)
+            for k, v in answers.items()
+            if k.split(".")[0] in {x.id for x in section.questions}
+        }
         assert validate_page(q, section, answers, form, "ja").errors == {}
     result = score(q, answers, cat)
     assert 0 <= result.overall.score <= 100
     for area in result.areas:
         if area.score is not None:
-            assert sum(result.contribution(e) for e in result.explanation if e.area == area.area) == area.score
+            assert (
+                sum(result.contribution(e) for e in result.explanation if e.area == area.area) == area.score
+            )
     assert sum(result.overall_contribution(e) for e in result.explanation) == result.overall.score
     answered_na = {k: "na" for k, v in answers.items() if v == "no" and q.question(k).type == "yes_no_na"}
     if answered_na:

@@ -37,7 +37,9 @@ def test_upgrade_downgrade_upgrade(engine):
 def test_models_match_migrations(engine):
     db.upgrade(engine)
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), SQLModel.metadata)
+        diff = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": True}), SQLModel.metadata
+        )
     assert diff == [], f"models and migrations differ; add a migration: {diff}"
 
 
@@ -56,7 +58,9 @@ def test_versions_registered_and_locked_content_refused(engine, questionnaire_di
     register_versions(engine, registry)
     with db.session(engine) as s:
         rows = s.exec(select(QuestionnaireVersion)).all()
-        assert [(r.questionnaire_id, r.version, r.content_hash) for r in rows] == [("t", 1, registry.get("t", 1).content_hash)]
+        assert [(r.questionnaire_id, r.version, r.content_hash) for r in rows] == [
+            ("t", 1, registry.get("t", 1).content_hash)
+        ]
         rows[0].locked = True  # a response now uses it
         s.add(rows[0])
         s.commit()
@@ -109,10 +113,9 @@ def test_a_save_waits_for_another_writer_instead_of_failing(tmp_path, settings):
     import threading
     import time
 
-    from assess.models import Answer
     from assess.app import create_app
-    from tests.helpers import Client
-    from tests.helpers import add_round, post_section, start
+    from assess.models import Answer
+    from tests.helpers import Client, add_round, post_section, start
 
     path = tmp_path / "busy.db"
     app = create_app(settings.model_copy(update={"database_url": f"sqlite:///{path}"}))
@@ -132,6 +135,20 @@ def test_a_save_waits_for_another_writer_instead_of_failing(tmp_path, settings):
     assert saved.status_code == 303, saved.text
     assert waited >= 0.5
     with db.session(app.state.context.engine) as s:
-        assert s.exec(select(Answer.value).where(Answer.question_id == "company_name")).all() == ["有田テスト陶業"]
+        assert s.exec(select(Answer.value).where(Answer.question_id == "company_name")).all() == [
+            "有田テスト陶業"
+        ]
     client.close()
     app.state.context.engine.dispose()
+
+
+def test_the_documented_migration_command_runs_on_a_fresh_checkout():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parent.parent / "scripts" / "new_migration.py"
+    done = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True)
+    assert done.returncode == 0 and "the models match the migrations" in done.stdout, (
+        done.stdout + done.stderr
+    )

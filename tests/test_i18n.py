@@ -55,7 +55,11 @@ def test_placeholders_survive_translation():
 def test_gettext_and_locale_names():
     assert gettext("ja", "Language") == "言語"
     assert gettext("en", "Language") == "Language"
-    assert normalize_locale("en-GB") == "en" and normalize_locale("ja_JP") == "ja" and normalize_locale("de") == "ja"
+    assert (
+        normalize_locale("en-GB") == "en"
+        and normalize_locale("ja_JP") == "ja"
+        and normalize_locale("de") == "ja"
+    )
 
 
 def test_catalogues_compile_without_errors():

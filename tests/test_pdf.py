@@ -12,11 +12,11 @@ from sqlmodel import select
 from assess.db import session
 from assess.models import Response, StaffUser
 from assess.pdf.fetcher import StaticFetcher
-from assess.services.responses import load_answers
-from assess.services.tokens import hash_token
 from assess.services.case_studies import save_case_study
-from assess.services.review import act
 from assess.services.printing import PrintFailed
+from assess.services.responses import load_answers
+from assess.services.review import act
+from assess.services.tokens import hash_token
 from tests.helpers import OUTPUT, Client, add_round, log_in, make_user, submitted
 
 
@@ -25,7 +25,9 @@ def approve_with_case(app, token, motto, story="", included=True, position=0):
         staff = db.exec(select(StaffUser)).first()
         response = db.exec(select(Response).where(Response.token_hash == hash_token(token))).one()
         act(db, response, staff, "approve")
-        q = app.state.context.definitions.registry.get(response.questionnaire_id, response.questionnaire_version)
+        q = app.state.context.definitions.registry.get(
+            response.questionnaire_id, response.questionnaire_version
+        )
         answers = load_answers(db, response.id)
         if included:
             save_case_study(db, response, staff, q, answers, {"motto": motto, "story": story}, True, position)
@@ -38,11 +40,22 @@ def printed(app, client):
     make_user(app)
     names = ["有田テスト陶業", "伊万里テスト農園", "唐津テスト建設"]
     for i, name in enumerate(names):
-        approve_with_case(app, submitted(client, name=name), f"{name}のモットー", story=f"{name}は地域の祭りを支えています。\n二段落目です。", position=i)
+        approve_with_case(
+            app,
+            submitted(client, name=name),
+            f"{name}のモットー",
+            story=f"{name}は地域の祭りを支えています。\n二段落目です。",
+            position=i,
+        )
     secret = submitted(client, name="非公開テスト商事", consent=("none",))
     with session(app.state.context.engine) as db:
         staff = db.exec(select(StaffUser)).first()
-        act(db, db.exec(select(Response).where(Response.token_hash == hash_token(secret))).one(), staff, "approve")
+        act(
+            db,
+            db.exec(select(Response).where(Response.token_hash == hash_token(secret))).one(),
+            staff,
+            "approve",
+        )
     return round_, names
 
 
@@ -58,21 +71,32 @@ def test_booklet_contents_numbers_and_consent(app, printed, single):
     assert count == 3
     pages = text_of(pdf)
     assert pdf.startswith(b"%PDF") and not any("非公開テスト商事" in p for p in pages)
-    starts = [next(i for i, p in enumerate(pages) if f"事例 #{n}" in p and "目次" not in p) + 1 for n in (1, 2, 3)]
+    starts = [
+        next(i for i, p in enumerate(pages) if f"事例 #{n}" in p and "目次" not in p) + 1 for n in (1, 2, 3)
+    ]
     contents = next(p for p in pages if "目次" in p)
-    for n, (name, start) in enumerate(zip(names, starts), 1):
+    for name, start in zip(names, starts, strict=True):
         assert re.search(rf"{name}\s*{start}\b", contents), (name, start, contents)
         assert f"{name}のモットー" in pages[start - 1]
     total = len(pages)
     assert f"2 / {total}" in pages[1] and f"{total} / {total}" in pages[-1]
     reader = PdfReader(io.BytesIO(pdf))
-    assert reader.metadata.title == "持続可能性に配慮した地域密着型中小企業調査" and reader.trailer["/Root"]["/Lang"] == "ja"
+    assert (
+        reader.metadata.title == "持続可能性に配慮した地域密着型中小企業調査"
+        and reader.trailer["/Root"]["/Lang"] == "ja"
+    )
     if not single:
         assert [o.title for o in reader.outline] == [f"#{n} {name}" for n, name in enumerate(names, 1)]
     else:  # from the headings' bookmark-level
         assert names[0] in str(reader.outline)
-    embedded = [page["/Resources"]["/Font"][key].get_object() for page in reader.pages[:3] for key in page["/Resources"].get("/Font", {})]
-    assert embedded and all("/FontDescriptor" in f.get("/DescendantFonts", [f])[0].get_object() for f in embedded)
+    embedded = [
+        page["/Resources"]["/Font"][key].get_object()
+        for page in reader.pages[:3]
+        for key in page["/Resources"].get("/Font", {})
+    ]
+    assert embedded and all(
+        "/FontDescriptor" in f.get("/DescendantFonts", [f])[0].get_object() for f in embedded
+    )
 
 
 def test_booklet_pages_look_right(app, printed, tmp_path):
@@ -82,10 +106,15 @@ def test_booklet_pages_look_right(app, printed, tmp_path):
     path = tmp_path / "booklet.pdf"
     path.write_bytes(pdf)
     OUTPUT.mkdir(exist_ok=True)
-    subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "6", str(path), str(OUTPUT / "booklet-ja")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "6", str(path), str(OUTPUT / "booklet-ja")],
+        check=True,
+    )
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout
     assert "Noto-Sans-CJK-JP" in fonts
-    assert all(line.split()[-5] == "yes" for line in fonts.splitlines()[2:] if line.strip())  # the "emb" column
+    assert all(
+        line.split()[-5] == "yes" for line in fonts.splitlines()[2:] if line.strip()
+    )  # the "emb" column
 
 
 def test_user_text_prints_literally_and_nothing_is_fetched(app, client):
@@ -114,7 +143,13 @@ def test_user_text_prints_literally_and_nothing_is_fetched(app, client):
 def test_fetcher_refuses_everything_but_static_files():
     fetcher = StaticFetcher()
     assert fetcher("assess-static:/print/print.css").content_type == "text/css"
-    for url in ("file:///etc/passwd", "http://127.0.0.1:9/", "https://example.org/a.css", "assess-static:/../../pyproject.toml", "data:text/css,body{}"):
+    for url in (
+        "file:///etc/passwd",
+        "http://127.0.0.1:9/",
+        "https://example.org/a.css",
+        "assess-static:/../../pyproject.toml",
+        "data:text/css,body{}",
+    ):
         with pytest.raises(ValueError):
             fetcher(url)
     assert len(fetcher.refused) == 5
@@ -141,7 +176,11 @@ def test_downloads_from_the_web(app, client, printed):
     jar = dict(client.cookies)
     client.cookies.clear()
     report = client.get(f"/s/{token}/report.pdf")
-    assert report.status_code == 200 and report.content.startswith(b"%PDF") and report.headers["cache-control"] == "no-store"
+    assert (
+        report.status_code == 200
+        and report.content.startswith(b"%PDF")
+        and report.headers["cache-control"] == "no-store"
+    )
     client.cookies.update(jar)
     log_in(client)
     booklet = client.get(f"/staff/rounds/{round_.id}/booklet.pdf")
@@ -154,13 +193,18 @@ def test_downloads_from_the_web(app, client, printed):
 def test_booklet_and_report_commands(tmp_path, monkeypatch, questionnaire_dir, practices_file):
     from typer.testing import CliRunner
 
+    from assess.app import create_app
     from assess.cli.main import app as cli
     from assess.config import Settings
-    from assess.app import create_app
 
     url = f"sqlite:///{tmp_path / 'cli.db'}"
-    for name, value in {"ASSESS_DATABASE_URL": url, "ASSESS_DATA_DIR": str(tmp_path), "ASSESS_SECRET_KEY": "c" * 48,
-                        "ASSESS_QUESTIONNAIRE_DIR": str(questionnaire_dir), "ASSESS_PRACTICES_FILE": str(practices_file)}.items():
+    for name, value in {
+        "ASSESS_DATABASE_URL": url,
+        "ASSESS_DATA_DIR": str(tmp_path),
+        "ASSESS_SECRET_KEY": "c" * 48,
+        "ASSESS_QUESTIONNAIRE_DIR": str(questionnaire_dir),
+        "ASSESS_PRACTICES_FILE": str(practices_file),
+    }.items():
         monkeypatch.setenv(name, value)
     app = create_app(Settings())
     round_ = add_round(app)

@@ -12,7 +12,17 @@ from assess.questionnaire.types import CONDITION_TESTS, REGISTRY, QuestionType, 
 from assess.resources import template_dir
 
 ROOT = Path(__file__).resolve().parent.parent
-PARTS = ("widget", "fields", "tests", "clean", "points", "evidence", "answer_text", "sample", "condition_values")
+PARTS = (
+    "widget",
+    "fields",
+    "tests",
+    "clean",
+    "points",
+    "evidence",
+    "answer_text",
+    "sample",
+    "condition_values",
+)
 
 
 @pytest.fixture(scope="module")

@@ -1,15 +1,17 @@
 """Conditions, page validation and versioning of loaded questionnaires."""
 
+from dataclasses import FrozenInstanceError
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assess.definitions.errors import DefinitionFileError
-from assess.questionnaire.loader import load_text
 from assess.questionnaire.conditions import effective_answers, holds, visibility
+from assess.questionnaire.loader import load_text
 from assess.questionnaire.model import AllOf, AnyOf, Comparison, Not
-from assess.questionnaire.registry import Registry, check_published, load_directory, load_files
 from assess.questionnaire.pages import missing_required, validate_page
+from assess.questionnaire.registry import Registry, check_published, load_directory, load_files
 from tests.defs import VALID, definition, load
 
 
@@ -21,6 +23,7 @@ def q():
 
 
 # --- conditions -------------------------------------------------------------
+
 
 def test_comparisons():
     answers = {"a": "yes", "m": ["x", "y"], "n": 7}
@@ -57,11 +60,20 @@ def test_visibility_and_stale_answers(q):
     assert shown["detail"] is False and shown["rating"] is False and shown["energy"] is True
     assert effective_answers(q, answers) == {"energy": ["none"], "staff": 3}
     answers["energy"], answers["staff"] = ["led"], 12
-    assert effective_answers(q, answers) == {"energy": ["led"], "staff": 12, "detail": "old text", "rating": 5}
+    assert effective_answers(q, answers) == {
+        "energy": ["led"],
+        "staff": 12,
+        "detail": "old text",
+        "rating": 5,
+    }
 
 
 def test_nested_condition_loads():
-    text = VALID.replace("show_if: {question: staff, gte: 10}", "show_if: {all: [{question: staff, gte: 10}, {any: [{question: energy, contains: led}, {question: recycle, in: [\"yes\", \"na\"]}]}]}")
+    text = VALID.replace(
+        "show_if: {question: staff, gte: 10}",
+        "show_if: {all: [{question: staff, gte: 10}, {any: [{question: energy, contains: led}, {question: "
+        'recycle, in: ["yes", "na"]}]}]}',
+    )
     questionnaire, errors = load(text)
     assert questionnaire is not None, [str(e) for e in errors]
     rating = questionnaire.question("rating")
@@ -72,9 +84,12 @@ def test_nested_condition_loads():
 
 # --- page validation ---------------------------------------------------------
 
+
 def test_valid_page(q):
     section = q.sections[0]
-    result = validate_page(q, section, {}, {"energy": ["led", "solar"], "staff": "12", "recycle": "yes", "rating": "4"}, "en")
+    result = validate_page(
+        q, section, {}, {"energy": ["led", "solar"], "staff": "12", "recycle": "yes", "rating": "4"}, "en"
+    )
     assert result.ok, result.errors
     assert result.values["energy"] == ["led", "solar"]
     assert result.values["staff"] == 12 and result.values["rating"] == 4 and result.values["recycle"] == "yes"
@@ -101,7 +116,10 @@ def test_number_rules(q):
     assert validate_page(q, section, {}, {"staff": "１２"}, "en").values["staff"] == 12  # full-width digits
     assert validate_page(q, section, {}, {"staff": "1,000"}, "en").values["staff"] == 1000
     assert validate_page(q, section, {}, {"staff": "2.5"}, "en").errors["staff"] == "Enter a whole number."
-    assert validate_page(q, section, {}, {"staff": "-1"}, "en").errors["staff"] == "Enter a number from 0 to 1000."
+    assert (
+        validate_page(q, section, {}, {"staff": "-1"}, "en").errors["staff"]
+        == "Enter a number from 0 to 1000."
+    )
     assert validate_page(q, section, {}, {"staff": "nan"}, "en").errors["staff"].startswith("Enter a number")
 
 
@@ -120,18 +138,36 @@ def test_other_needs_its_text(q):
     result = validate_page(q, section, {}, {"energy": ["other"], "recycle": "no"}, "en")
     assert result.errors["energy"] == "Please say what “other” is."
     assert result.values["energy"] == ["other"]  # the choice itself is kept
-    result = validate_page(q, section, {}, {"energy": ["other"], "energy.other": ["wind turbine"], "recycle": "no"}, "en")
+    result = validate_page(
+        q, section, {}, {"energy": ["other"], "energy.other": ["wind turbine"], "recycle": "no"}, "en"
+    )
     assert result.ok and result.values["energy.other"] == "wind turbine"
-    result = validate_page(q, section, {}, {"energy": ["led"], "energy.other": ["stale"], "recycle": "no"}, "en")
+    result = validate_page(
+        q, section, {}, {"energy": ["led"], "energy.other": ["stale"], "recycle": "no"}, "en"
+    )
     assert result.values["energy.other"] is None
 
 
 def test_hidden_question_not_required_and_post_ignored(q):
-    text = VALID.replace("label: {ja: 評価, en: Rating}", "label: {ja: 評価, en: Rating}\n      required: true")
+    text = VALID.replace(
+        "label: {ja: 評価, en: Rating}", "label: {ja: 評価, en: Rating}\n      required: true"
+    )
     questionnaire, _ = load(text)
-    result = validate_page(questionnaire, questionnaire.sections[0], {}, {"energy": ["led"], "recycle": "yes", "staff": "3", "rating": "2"}, "en")
+    result = validate_page(
+        questionnaire,
+        questionnaire.sections[0],
+        {},
+        {"energy": ["led"], "recycle": "yes", "staff": "3", "rating": "2"},
+        "en",
+    )
     assert result.ok and "rating" not in result.values
-    result = validate_page(questionnaire, questionnaire.sections[0], {}, {"energy": ["led"], "recycle": "yes", "staff": "30"}, "en")
+    result = validate_page(
+        questionnaire,
+        questionnaire.sections[0],
+        {},
+        {"energy": ["led"], "recycle": "yes", "staff": "30"},
+        "en",
+    )
     assert result.errors == {"rating": "This question is required."}
 
 
@@ -147,8 +183,15 @@ def test_missing_required(q):
     assert missing_required(q, {"energy": ["led"], "recycle": "na"}) == []
 
 
-form_values = st.one_of(st.text(max_size=30), st.lists(st.text(max_size=10), max_size=4), st.integers(), st.none())
-forms = st.dictionaries(st.sampled_from(["energy", "energy.other", "staff", "detail", "recycle", "rating", "junk"]) | st.text(max_size=8), form_values, max_size=8)
+form_values = st.one_of(
+    st.text(max_size=30), st.lists(st.text(max_size=10), max_size=4), st.integers(), st.none()
+)
+forms = st.dictionaries(
+    st.sampled_from(["energy", "energy.other", "staff", "detail", "recycle", "rating", "junk"])
+    | st.text(max_size=8),
+    form_values,
+    max_size=8,
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -160,13 +203,20 @@ def test_page_validation_never_raises(q, form, locale):
     assert all(isinstance(m, str) and m for m in result.errors.values())
     assert {k.removesuffix(".other") for k in result.values} <= ids
     # whatever was accepted validates again to the same value
-    again = validate_page(q, q.sections[0], {}, {k: v if isinstance(v, list) else ("" if v is None else str(v)) for k, v in result.values.items()}, locale)
+    again = validate_page(
+        q,
+        q.sections[0],
+        {},
+        {k: v if isinstance(v, list) else ("" if v is None else str(v)) for k, v in result.values.items()},
+        locale,
+    )
     for key, value in result.values.items():
         if value is not None and key in again.values:
             assert again.values[key] == value
 
 
 # --- versions ------------------------------------------------------------------
+
 
 def test_content_hash_ignores_comments_but_not_content():
     a, _ = load(VALID)
@@ -177,7 +227,10 @@ def test_content_hash_ignores_comments_but_not_content():
 
 def test_versions_side_by_side(tmp_path):
     (tmp_path / "t-v1.yaml").write_text(definition(VALID), encoding="utf-8")
-    (tmp_path / "t-v2.yaml").write_text(definition(VALID).replace("version: 1", "version: 2").replace("Details", "Tell us more"), encoding="utf-8")
+    (tmp_path / "t-v2.yaml").write_text(
+        definition(VALID).replace("version: 1", "version: 2").replace("Details", "Tell us more"),
+        encoding="utf-8",
+    )
     registry = load_directory(tmp_path)
     assert [x.version for x in registry.all()] == [1, 2]
     assert registry.latest("t").version == 2
@@ -207,5 +260,5 @@ def test_load_directory_raises_with_every_error(tmp_path):
 
 
 def test_models_are_immutable(q):
-    with pytest.raises(Exception):
+    with pytest.raises(FrozenInstanceError):
         q.sections[0].questions[0].required = False

@@ -22,55 +22,102 @@ CHOICE = "{value: a, label: {ja: あ, en: A}, score: 1}"
 
 # (name, sections, expected code, text on the expected line)
 CASES = [
-    ("duplicate question id", section(f"""
-- {{id: q1, type: yes_no_na, label: {{ja: 一, en: One}}}}
-- {{id: q1, type: yes_no_na, label: {{ja: 二, en: Two}}}}
-"""), "Q201", "Two"),
-    ("unknown question type", section("- {id: q1, type: single_choise, label: {ja: 一, en: One}}"), "Q301", "single_choise"),
-    ("unknown key with suggestion", section("""
+    (
+        "duplicate question id",
+        section("""
+- {id: q1, type: yes_no_na, label: {ja: 一, en: One}}
+- {id: q1, type: yes_no_na, label: {ja: 二, en: Two}}
+"""),
+        "Q201",
+        "Two",
+    ),
+    (
+        "unknown question type",
+        section("- {id: q1, type: single_choise, label: {ja: 一, en: One}}"),
+        "Q301",
+        "single_choise",
+    ),
+    (
+        "unknown key with suggestion",
+        section("""
 - id: q1
   type: yes_no_na
   lable: {ja: 一, en: One}
-"""), "Q103", "lable"),
+"""),
+        "Q103",
+        "lable",
+    ),
     ("missing label", section("- {id: q1, type: yes_no_na}"), "Q104", "id: q1"),
     ("missing english", section("- {id: q1, type: yes_no_na, label: {ja: 一}}"), "Q401", "id: q1"),
-    ("empty japanese", section("""
+    (
+        "empty japanese",
+        section("""
 - id: q1
   type: yes_no_na
   label:
     ja: ""
     en: One
-"""), "Q401", 'ja: ""'),
-    ("unknown language", section("- {id: q1, type: yes_no_na, label: {ja: 一, en: One, fr: Un}}"), "Q403", "fr: Un"),
+"""),
+        "Q401",
+        'ja: ""',
+    ),
+    (
+        "unknown language",
+        section("- {id: q1, type: yes_no_na, label: {ja: 一, en: One, fr: Un}}"),
+        "Q403",
+        "fr: Un",
+    ),
     ("text not a mapping", section("- {id: q1, type: yes_no_na, label: One}"), "Q402", "label: One"),
-    ("unknown question in condition", section(f"""
-- {{id: local_hiring, type: yes_no_na, label: {{ja: 一, en: One}}}}
+    (
+        "unknown question in condition",
+        section("""
+- {id: local_hiring, type: yes_no_na, label: {ja: 一, en: One}}
 - id: q2
   type: yes_no_na
-  label: {{ja: 二, en: Two}}
-  show_if: {{question: local_hire, equals: "yes"}}
-"""), "Q202", "local_hire"),
-    ("forward reference", section("""
+  label: {ja: 二, en: Two}
+  show_if: {question: local_hire, equals: "yes"}
+"""),
+        "Q202",
+        "local_hire",
+    ),
+    (
+        "forward reference",
+        section("""
 - id: q1
   type: yes_no_na
   label: {ja: 一, en: One}
   show_if: {question: q2, equals: "yes"}
 - {id: q2, type: yes_no_na, label: {ja: 二, en: Two}}
-"""), "Q203", "question: q2"),
-    ("self reference cycle", section("""
+"""),
+        "Q203",
+        "question: q2",
+    ),
+    (
+        "self reference cycle",
+        section("""
 - id: q1
   type: yes_no_na
   label: {ja: 一, en: One}
   show_if: {question: q1, answered: true}
-"""), "Q204", "question: q1"),
-    ("two tests in one comparison", section("""
+"""),
+        "Q204",
+        "question: q1",
+    ),
+    (
+        "two tests in one comparison",
+        section("""
 - {id: q1, type: yes_no_na, label: {ja: 一, en: One}}
 - id: q2
   type: yes_no_na
   label: {ja: 二, en: Two}
   show_if: {question: q1, equals: "yes", answered: true}
-"""), "Q205", "show_if"),
-    ("condition value not an option", section(f"""
+"""),
+        "Q205",
+        "show_if",
+    ),
+    (
+        "condition value not an option",
+        section(f"""
 - id: q1
   type: single_choice
   label: {{ja: 一, en: One}}
@@ -79,8 +126,13 @@ CASES = [
   type: yes_no_na
   label: {{ja: 二, en: Two}}
   show_if: {{question: q1, equals: b}}
-"""), "Q206", "equals: b"),
-    ("contains on a single choice", section(f"""
+"""),
+        "Q206",
+        "equals: b",
+    ),
+    (
+        "contains on a single choice",
+        section(f"""
 - id: q1
   type: single_choice
   label: {{ja: 一, en: One}}
@@ -89,48 +141,96 @@ CASES = [
   type: yes_no_na
   label: {{ja: 二, en: Two}}
   show_if: {{question: q1, contains: a}}
-"""), "Q207", "contains: a"),
-    ("gte on text", section("""
+"""),
+        "Q207",
+        "contains: a",
+    ),
+    (
+        "gte on text",
+        section("""
 - {id: q1, type: short_text, label: {ja: 一, en: One}}
 - id: q2
   type: yes_no_na
   label: {ja: 二, en: Two}
   show_if: {question: q1, gte: 3}
-"""), "Q207", "gte: 3"),
-    ("condition is a string", section("""
+"""),
+        "Q207",
+        "gte: 3",
+    ),
+    (
+        "condition is a string",
+        section("""
 - {id: q1, type: yes_no_na, label: {ja: 一, en: One}}
 - id: q2
   type: yes_no_na
   label: {ja: 二, en: Two}
   show_if: "q1 == 'yes'"
-"""), "Q212", "show_if"),
-    ("score on a text question", section("""
+"""),
+        "Q212",
+        "show_if",
+    ),
+    (
+        "score on a text question",
+        section("""
 - id: q1
   type: short_text
   label: {ja: 一, en: One}
   weight: 2
-"""), "Q303", "weight: 2"),
-    ("score on an unscored section", section(f"""
+"""),
+        "Q303",
+        "weight: 2",
+    ),
+    (
+        "score on an unscored section",
+        section(
+            f"""
 - id: q1
   type: single_choice
   label: {{ja: 一, en: One}}
   options: [{CHOICE}]
-""", area="null"), "Q303", "score: 1"),
-    ("choice without options", section("- {id: q1, type: single_choice, label: {ja: 一, en: One}}"), "Q304", "id: q1"),
-    ("empty options", section("""
+""",
+            area="null",
+        ),
+        "Q303",
+        "score: 1",
+    ),
+    (
+        "choice without options",
+        section("- {id: q1, type: single_choice, label: {ja: 一, en: One}}"),
+        "Q304",
+        "id: q1",
+    ),
+    (
+        "empty options",
+        section("""
 - id: q1
   type: single_choice
   label: {ja: 一, en: One}
   options: []
-"""), "Q106", "options: []"),
-    ("options on a number", section(f"""
+"""),
+        "Q106",
+        "options: []",
+    ),
+    (
+        "options on a number",
+        section(f"""
 - id: q1
   type: number
   label: {{ja: 一, en: One}}
   options: [{CHOICE}]
-"""), "Q306", "options:"),
-    ("min above max", section("- {id: q1, type: number, label: {ja: 一, en: One}, min: 10, max: 1}"), "Q307", "min: 10"),
-    ("scale with four scores", section("""
+"""),
+        "Q306",
+        "options:",
+    ),
+    (
+        "min above max",
+        section("- {id: q1, type: number, label: {ja: 一, en: One}, min: 10, max: 1}"),
+        "Q307",
+        "min: 10",
+    ),
+    (
+        "scale with four scores",
+        section("""
 - id: q1
   type: scale
   label: {ja: 一, en: One}
@@ -138,61 +238,132 @@ CASES = [
     min_label: {ja: 低, en: Low}
     max_label: {ja: 高, en: High}
     scores: [0, 1, 2, 3]
-"""), "Q308", "scores:"),
-    ("exclusive on single choice", section("""
+"""),
+        "Q308",
+        "scores:",
+    ),
+    (
+        "exclusive on single choice",
+        section("""
 - id: q1
   type: single_choice
   label: {ja: 一, en: One}
   options:
     - {value: a, label: {ja: あ, en: A}, score: 1, exclusive: true}
-"""), "Q309", "exclusive: true"),
-    ("reserved value other", section("""
+"""),
+        "Q309",
+        "exclusive: true",
+    ),
+    (
+        "reserved value other",
+        section("""
 - id: q1
   type: single_choice
   label: {ja: 一, en: One}
   options:
     - {value: other, label: {ja: その他, en: Other}, score: 1}
-"""), "Q310", "value: other"),
-    ("duplicate option value", section("""
+"""),
+        "Q310",
+        "value: other",
+    ),
+    (
+        "duplicate option value",
+        section("""
 - id: q1
   type: single_choice
   label: {ja: 一, en: One}
   options:
     - {value: a, label: {ja: あ, en: A}, score: 1}
     - {value: a, label: {ja: い, en: B}, score: 0}
-"""), "Q201", "en: B"),
-    ("unknown area", section("- {id: q1, type: yes_no_na, label: {ja: 一, en: One}}", area="enviroment"), "Q208", "area: enviroment"),
-    ("unknown option list", section("- {id: q1, type: dropdown, label: {ja: 一, en: One}, options_from: prefecture}", area="null"), "Q209", "options_from"),
+"""),
+        "Q201",
+        "en: B",
+    ),
+    (
+        "unknown area",
+        section("- {id: q1, type: yes_no_na, label: {ja: 一, en: One}}", area="enviroment"),
+        "Q208",
+        "area: enviroment",
+    ),
+    (
+        "unknown option list",
+        section(
+            "- {id: q1, type: dropdown, label: {ja: 一, en: One}, options_from: prefecture}", area="null"
+        ),
+        "Q209",
+        "options_from",
+    ),
     ("bad identifier", section("- {id: Q-1, type: yes_no_na, label: {ja: 一, en: One}}"), "Q107", "Q-1"),
-    ("unknown role", section("- {id: q1, type: short_text, label: {ja: 一, en: One}, role: company.nmae}", area="null"), "Q210", "role"),
-    ("role used twice", section("""
+    (
+        "unknown role",
+        section("- {id: q1, type: short_text, label: {ja: 一, en: One}, role: company.nmae}", area="null"),
+        "Q210",
+        "role",
+    ),
+    (
+        "role used twice",
+        section(
+            """
 - {id: q1, type: short_text, label: {ja: 一, en: One}, role: company.name}
 - {id: q2, type: short_text, label: {ja: 二, en: Two}, role: company.name}
-""", area="null"), "Q211", "Two"),
-    ("negative weight", section("- {id: q1, type: yes_no_na, label: {ja: 一, en: One}, weight: -1}"), "Q312", "weight: -1"),
-    ("scored choice where nothing scores", section("""
+""",
+            area="null",
+        ),
+        "Q211",
+        "Two",
+    ),
+    (
+        "negative weight",
+        section("- {id: q1, type: yes_no_na, label: {ja: 一, en: One}, weight: -1}"),
+        "Q312",
+        "weight: -1",
+    ),
+    (
+        "scored choice where nothing scores",
+        section("""
 - id: q1
   type: single_choice
   label: {ja: 一, en: One}
   options:
     - {value: a, label: {ja: あ, en: A}}
-"""), "Q315", "id: q1"),
-    ("required is not a boolean", section("- {id: q1, type: yes_no_na, label: {ja: 一, en: One}, required: sometimes}"), "Q302", "required"),
-    ("consent option names no narrative", section("""
+"""),
+        "Q315",
+        "id: q1",
+    ),
+    (
+        "required is not a boolean",
+        section("- {id: q1, type: yes_no_na, label: {ja: 一, en: One}, required: sometimes}"),
+        "Q302",
+        "required",
+    ),
+    (
+        "consent option names no narrative",
+        section(
+            """
 - id: consent
   type: multiple_choice
   label: {ja: 同意, en: Consent}
   role: consent.publication
   options:
     - {value: mottoo, label: {ja: モットー, en: Motto}}
-""", area="null"), "Q314", "mottoo"),
-    ("practice_min outside the scale", section("""
+""",
+            area="null",
+        ),
+        "Q314",
+        "mottoo",
+    ),
+    (
+        "practice_min outside the scale",
+        section("""
 - id: q1
   type: scale
   label: {ja: 一, en: One}
   practice_min: 7
   scale: {min_label: {ja: 低, en: Low}, max_label: {ja: 高, en: High}}
-"""), "Q313", "practice_min"),
+"""),
+        "Q313",
+        "practice_min",
+    ),
 ]
 
 
@@ -232,7 +403,10 @@ def test_unknown_type_names_the_valid_types():
 def test_error_reads_file_line_path_code_message_fix():
     error = [e for e in errors_of(CASES[8][1]) if e.code == "Q202"][0]
     text = str(error)
-    assert text.startswith(f"t-v1.yaml:{error.line} sections[0].questions[1].show_if.question: Q202 unknown question 'local_hire'")
+    assert text.startswith(
+        f"t-v1.yaml:{error.line} sections[0].questions[1].show_if.question: Q202 unknown question "
+        "'local_hire'"
+    )
     assert text.endswith(")")
 
 

@@ -6,9 +6,17 @@ import re
 
 import pytest
 
-from assess.web.routes import api, results, site, staff_admin, staff_auth, staff_responses, staff_rounds, survey
-from tests.helpers import log_in, make_user, submitted
-from tests.helpers import add_round, csrf_of
+from assess.web.routes import (
+    api,
+    results,
+    site,
+    staff_admin,
+    staff_auth,
+    staff_responses,
+    staff_rounds,
+    survey,
+)
+from tests.helpers import add_round, csrf_of, log_in, make_user, submitted
 
 MODULES = (site, survey, results, staff_auth, staff_responses, staff_rounds, staff_admin, api)
 PUBLIC_STAFF = {"/staff/login", "/staff/logout", "/staff/password/{token}"}
@@ -27,7 +35,11 @@ def concrete(path: str, ids: dict) -> str:
 
 
 ALL = sorted(set(routes()))
-STAFF = [(m, p) for m, p in ALL if (p.startswith("/staff") and p not in PUBLIC_STAFF) or p.startswith("/api/") and p not in ("/api/docs",)]
+STAFF = [
+    (m, p)
+    for m, p in ALL
+    if (p.startswith("/staff") and p not in PUBLIC_STAFF) or p.startswith("/api/") and p not in ("/api/docs",)
+]
 ADMIN = [(m, p) for m, p in ALL if p.startswith(ADMIN_PREFIXES)]
 POSTS = [(m, p) for m, p in ALL if m == "POST"]
 
@@ -48,7 +60,13 @@ def test_admin_routes_are_exactly_those_that_need_an_admin():
             stack.extend(dependency.dependencies)
         return False
 
-    by_dependency = {(m, r.path) for module in MODULES for r in module.router.routes if needs_admin(r) for m in r.methods - {"HEAD"}}
+    by_dependency = {
+        (m, r.path)
+        for module in MODULES
+        for r in module.router.routes
+        if needs_admin(r)
+        for m in r.methods - {"HEAD"}
+    }
     assert by_dependency == set(ADMIN)
 
 
@@ -56,8 +74,16 @@ def test_admin_routes_are_exactly_those_that_need_an_admin():
 def world(app, client):
     round_ = add_round(app)
     token = submitted(client)
-    return {"round_id": round_.id, "response_id": 1, "user_id": 1, "token_id": 1, "token": token, "section_id": "env",
-            "slug": "saga-2019", "fmt": "csv"}
+    return {
+        "round_id": round_.id,
+        "response_id": 1,
+        "user_id": 1,
+        "token_id": 1,
+        "token": token,
+        "section_id": "env",
+        "slug": "saga-2019",
+        "fmt": "csv",
+    }
 
 
 @pytest.mark.parametrize("method,path", STAFF)
@@ -77,7 +103,9 @@ def test_admin_routes_refuse_staff(app, client, world, method, path):
     make_user(app)
     log_in(client)
     csrf = csrf_of(client.get("/staff/responses").text)
-    reply = client.request(method, concrete(path, world), data={"csrf_token": csrf} if method == "POST" else None)
+    reply = client.request(
+        method, concrete(path, world), data={"csrf_token": csrf} if method == "POST" else None
+    )
     assert reply.status_code == 403, path
 
 

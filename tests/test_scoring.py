@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assess.scoring.catalogue import load_practices_text
 from assess.questionnaire.sample import sample_answers
 from assess.scoring import apportion, score
+from assess.scoring.catalogue import load_practices_text
 from tests.defs import PRACTICES, VALID, load
 
 
@@ -42,12 +42,20 @@ def test_hand_worked_example(q, cat):
     assert env.level == "developing"  # 40 <= 70.83 < 80
     assert result.overall.score == env.score
     rows = {e.question: e for e in result.explanation}
-    assert rows["energy"].earned == Fraction(1, 3) and rows["energy"].possible == 1 and rows["energy"].chosen == ("led",)
+    assert (
+        rows["energy"].earned == Fraction(1, 3)
+        and rows["energy"].possible == 1
+        and rows["energy"].chosen == ("led",)
+    )
     assert rows["recycle"].earned == 2 and result.contribution(rows["recycle"]) == 50
     assert rows["rating"].earned == Fraction(1, 2) and result.contribution(rows["rating"]) == Fraction(25, 2)
     assert rows["staff"].status == "unscored" and rows["detail"].status == "unscored"
     assert sum(result.contribution(e) for e in result.explanation) == env.score
-    assert apportion([result.contribution(rows[k]) for k in ("energy", "recycle", "rating")]) == [8.3, 50.0, 12.5]
+    assert apportion([result.contribution(rows[k]) for k in ("energy", "recycle", "rating")]) == [
+        8.3,
+        50.0,
+        12.5,
+    ]
 
 
 def test_not_applicable_and_hidden_leave_the_denominator(q, cat):
@@ -92,7 +100,9 @@ def test_sdg_profile_with_evidence_chain(q, cat):
     contributions = {t.code: t.contribution for t in result.targets}
     assert contributions == {"7.3": 1.0, "12.5": 1.0}
     chain = result.chain({t.code: t for t in result.targets}["12.5"])
-    assert chain[0][0].question == "recycle" and chain[0][0].practice == "recycling" and chain[0][1] == "direct"
+    assert (
+        chain[0][0].question == "recycle" and chain[0][0].practice == "recycling" and chain[0][1] == "direct"
+    )
     goals = {g.number: g for g in result.goals}
     assert goals[7].aggregate == 1.0 and goals[7].level == "some" and goals[12].level == "some"
     assert goals[1].level == "none"
@@ -104,11 +114,13 @@ def test_sdg_profile_with_evidence_chain(q, cat):
 
 def test_practice_counts_once_per_target(q, cat):
     # recycling evidenced by two answers would still add 1.0 to 12.5 once
-    from assess.scoring.result import Evidence
     from assess.scoring.plan import plan_for
     from assess.scoring.profile import sdg_profile
+    from assess.scoring.result import Evidence
 
-    targets, _ = sdg_profile(plan_for(q, cat), [Evidence("a", "yes", "recycling"), Evidence("b", "yes", "recycling")])
+    targets, _ = sdg_profile(
+        plan_for(q, cat), [Evidence("a", "yes", "recycling"), Evidence("b", "yes", "recycling")]
+    )
     assert targets[0].contribution == 1.0 and targets[0].practices == (("recycling", "direct"),)
 
 
@@ -162,7 +174,9 @@ def test_scores_within_range_and_explanation_sums(q, cat, seed):
         assert area.score is None or 0 <= area.score <= 100
     for area in result.areas:
         if area.score is not None:
-            assert sum(result.contribution(e) for e in result.explanation if e.area == area.area) == area.score
+            assert (
+                sum(result.contribution(e) for e in result.explanation if e.area == area.area) == area.score
+            )
     if result.overall.score is not None:
         assert sum(result.overall_contribution(e) for e in result.explanation) == result.overall.score
 

@@ -3,14 +3,17 @@
 import pytest
 
 from assess.scoring.catalogue import cross_check, load_practices_text
-from tests.defs import PRACTICES, VALID, load
 from sdg_map import UnknownCodeError, load_catalogue
+from tests.defs import PRACTICES, VALID, load
 
 
 def test_catalogue_has_all_goals_and_targets():
     sdg = load_catalogue()
     assert len(sdg.goals()) == 17 and len(sdg.targets()) == 169
-    assert sdg.goal(7).color == "#FCC30B" and sdg.goal(7).short_in("ja") == "エネルギーをみんなに そしてクリーンに"
+    assert (
+        sdg.goal(7).color == "#FCC30B"
+        and sdg.goal(7).short_in("ja") == "エネルギーをみんなに そしてクリーンに"
+    )
     assert [t.code for t in sdg.targets_of(8)][-4:] == ["8.9", "8.10", "8.a", "8.b"]
     assert sdg.target("12.3").text_in("en").startswith("By 2030, halve per capita global food waste")
 
@@ -28,11 +31,14 @@ def test_unknown_codes_name_the_nearest():
 
 
 def practices_with(link: str) -> str:
-    return PRACTICES.replace('{target: "7.3", strength: direct, rationale: {ja: 効率改善です。, en: It improves energy efficiency.}}', link)
+    return PRACTICES.replace(
+        '{target: "7.3", strength: direct, rationale: {ja: 効率改善です。, en: It improves energy efficiency.}}',
+        link,
+    )
 
 
 def line(text: str, needle: str) -> int:
-    return next(i for i, l in enumerate(text.splitlines(), 1) if needle in l)
+    return next(i for i, row in enumerate(text.splitlines(), 1) if needle in row)
 
 
 def codes_and_lines(text):
@@ -43,14 +49,22 @@ def codes_and_lines(text):
 def test_valid_catalogue_loads():
     catalogue, errors = load_practices_text(PRACTICES)
     assert errors == [] and catalogue.weights == {"direct": 1.0, "indirect": 0.5}
-    assert [l.target for l in catalogue["renewable_energy"].links] == ["7.2", "13.3"]
-    assert catalogue.goal_level(0.4) == "none" and catalogue.goal_level(0.5) == "some" and catalogue.goal_level(2) == "strong"
+    assert [link.target for link in catalogue["renewable_energy"].links] == ["7.2", "13.3"]
+    assert (
+        catalogue.goal_level(0.4) == "none"
+        and catalogue.goal_level(0.5) == "some"
+        and catalogue.goal_level(2) == "strong"
+    )
 
 
 def test_unknown_target_with_suggestion():
     text = practices_with('{target: "7.7", strength: direct, rationale: {ja: あ, en: A}}')
     catalogue, errors = load_practices_text(text)
-    assert errors[0].code == "P101" and errors[0].line == line(text, '"7.7"') and "did you mean" in errors[0].message
+    assert (
+        errors[0].code == "P101"
+        and errors[0].line == line(text, '"7.7"')
+        and "did you mean" in errors[0].message
+    )
 
 
 def test_unquoted_target_number_refused():
@@ -71,14 +85,22 @@ def test_missing_translation_in_rationale():
 def test_duplicate_link():
     text = PRACTICES.replace(
         '      - {target: "13.3", strength: indirect',
-        '      - {target: "7.2", strength: indirect, rationale: {ja: あ, en: A}}\n      - {target: "13.3", strength: indirect',
+        '      - {target: "7.2", strength: indirect, rationale: {ja: あ, en: A}}\n      - {target: "13.3", '
+        "strength: indirect",
     )
     assert codes_and_lines(text) == [("P104", line(text, '"7.2", strength: indirect'))]
 
 
 def test_too_many_links():
-    many = "\n".join(f'      - {{target: "7.{n}", strength: direct, rationale: {{ja: あ, en: A}}}}' for n in (1, 2, 3))
-    text = PRACTICES.replace('      - {target: "7.3", strength: direct, rationale: {ja: 効率改善です。, en: It improves energy efficiency.}}', many + '\n      - {target: "7.a", strength: direct, rationale: {ja: あ, en: A}}\n      - {target: "7.b", strength: direct, rationale: {ja: あ, en: A}}')
+    many = "\n".join(
+        f'      - {{target: "7.{n}", strength: direct, rationale: {{ja: あ, en: A}}}}' for n in (1, 2, 3)
+    )
+    text = PRACTICES.replace(
+        '      - {target: "7.3", strength: direct, rationale: {ja: 効率改善です。, en: It improves energy '
+        "efficiency.}}",
+        many
+        + '\n      - {target: "7.a", strength: direct, rationale: {ja: あ, en: A}}\n      - {target: "7.b", strength: direct, rationale: {ja: あ, en: A}}',
+    )
     assert ("P105", line(text, "targets:")) in codes_and_lines(text)
 
 
@@ -88,8 +110,10 @@ def test_unknown_sse_feature():
 
 
 def test_duplicate_practice_and_unknown_key():
-    text = PRACTICES.replace("  - id: recycling", "  - id: energy_efficiency").replace("    sse: [social]", "    sse: [social]\n    colour: green")
-    second = [i for i, l in enumerate(text.splitlines(), 1) if "id: energy_efficiency" in l][1]
+    text = PRACTICES.replace("  - id: recycling", "  - id: energy_efficiency").replace(
+        "    sse: [social]", "    sse: [social]\n    colour: green"
+    )
+    second = [i for i, row in enumerate(text.splitlines(), 1) if "id: energy_efficiency" in row][1]
     assert sorted(codes_and_lines(text)) == [("Q103", line(text, "colour")), ("Q201", second)]
 
 
@@ -100,4 +124,8 @@ def test_cross_check_against_questionnaire():
     fewer, _ = load_practices_text(PRACTICES.replace("  - id: recycling", "  - id: recycle"))
     problems = cross_check(fewer, [questionnaire])
     assert [(e.code, e.warning) for e in problems] == [("P102", False), ("P103", True)]
-    assert problems[0].file == "t-v1.yaml" and problems[0].line > 14 and "did you mean 'recycle'?" in problems[0].message
+    assert (
+        problems[0].file == "t-v1.yaml"
+        and problems[0].line > 14
+        and "did you mean 'recycle'?" in problems[0].message
+    )

@@ -39,7 +39,9 @@ def test_defaults(tmp_path, monkeypatch):
 def test_every_setting_documented():
     doc = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
     for name in Settings.model_fields:
-        assert f"ASSESS_{name.upper()}" in doc, f"ASSESS_{name.upper()} is not documented in docs/configuration.md"
+        assert f"ASSESS_{name.upper()}" in doc, (
+            f"ASSESS_{name.upper()} is not documented in docs/configuration.md"
+        )
 
 
 def test_every_questionnaire_field_documented():
@@ -70,3 +72,22 @@ def test_every_backup_table_and_column_documented():
         assert name in sections, f"table {name} has no section in docs/backup.md"
         missing = [c.name for c in table(name).columns if f"`{c.name}`" not in sections[name]]
         assert not missing, f"docs/backup.md, table {name}: columns {missing} are undocumented"
+
+
+def test_the_answers_file_in_docs_scoring_md_scores_without_warnings(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from assess.cli.main import app
+
+    doc = (ROOT / "docs" / "scoring.md").read_text(encoding="utf-8")
+    example = re.search(r"```json\n(.*?)```", doc, re.S).group(1)
+    path = tmp_path / "answers.json"
+    path.write_text(example, encoding="utf-8")
+    for name in list(__import__("os").environ):
+        if name.startswith("ASSESS_"):
+            monkeypatch.delenv(name)
+    result = CliRunner().invoke(app, ["score", str(path), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.output, result.output
+    overall = re.search(r"Overall: ([\d.]+) / 100", result.output)
+    assert overall and float(overall.group(1)) > 0, result.output

@@ -9,12 +9,20 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
-from assess.services.accounts import create_api_token, find_user, issue_password_link, verify_password
-from assess.db import session
 from assess.models import AuditEvent, CaseStudy, Invitation, LoginAttempt, Response, StaffUser
+from assess.services.accounts import create_api_token, find_user, issue_password_link, verify_password
 from assess.services.tokens import hash_token
-from tests.helpers import PASSWORD, log_in, make_user, submitted
-from tests.helpers import add_round, csrf_of, db_of, post_section, revision_of
+from tests.helpers import (
+    PASSWORD,
+    add_round,
+    csrf_of,
+    db_of,
+    log_in,
+    make_user,
+    post_section,
+    revision_of,
+    submitted,
+)
 
 
 @pytest.fixture
@@ -52,11 +60,18 @@ def test_login_sets_a_signed_expiring_cookie_and_logout_clears_it(app, client):
     make_user(app)
     done = log_in(client)
     cookie = done.headers["set-cookie"]
-    assert "staff_session=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie and "Max-Age=28800" in cookie
+    assert (
+        "staff_session=" in cookie
+        and "HttpOnly" in cookie
+        and "SameSite=lax" in cookie
+        and "Max-Age=28800" in cookie
+    )
     assert client.get("/staff/responses").status_code == 200
     value, jar = client.cookies["staff_session"], dict(client.cookies)
     client.cookies.clear()
-    client.cookies.update({**jar, "staff_session": value[:-1] + ("0" if value[-1] != "0" else "1")})  # tampered
+    client.cookies.update(
+        {**jar, "staff_session": value[:-1] + ("0" if value[-1] != "0" else "1")}
+    )  # tampered
     assert client.get("/staff/responses").status_code == 303
     client.cookies.clear()
     client.cookies.update(jar)
@@ -92,9 +107,19 @@ def test_one_time_password_link(app, client):
         token = issue_password_link(db, user)
     page = client.get(f"/staff/password/{token}")
     assert page.status_code == 200 and "new@example.org" in page.text
-    short = client.post(f"/staff/password/{token}", data={"csrf_token": csrf_of(page.text), "password": "short", "again": "short"})
+    short = client.post(
+        f"/staff/password/{token}",
+        data={"csrf_token": csrf_of(page.text), "password": "short", "again": "short"},
+    )
     assert short.status_code == 400
-    done = client.post(f"/staff/password/{token}", data={"csrf_token": csrf_of(page.text), "password": "a new long password", "again": "a new long password"})
+    done = client.post(
+        f"/staff/password/{token}",
+        data={
+            "csrf_token": csrf_of(page.text),
+            "password": "a new long password",
+            "again": "a new long password",
+        },
+    )
     assert done.status_code == 303
     assert client.get(f"/staff/password/{token}").status_code == 404  # used up
     with db_of(app) as db:
@@ -104,7 +129,12 @@ def test_one_time_password_link(app, client):
 def test_admin_manages_accounts(app, client):
     make_user(app, "admin@example.org", "admin")
     log_in(client, "admin@example.org")
-    added = form_post(client, "/staff/users", "/staff/users", {"email": "Colleague@Example.org", "role": "staff", "name": "同僚"})
+    added = form_post(
+        client,
+        "/staff/users",
+        "/staff/users",
+        {"email": "Colleague@Example.org", "role": "staff", "name": "同僚"},
+    )
     assert added.status_code == 200 and "/staff/password/" in added.text
     with db_of(app) as db:
         colleague = find_user(db, "colleague@example.org")
@@ -112,7 +142,10 @@ def test_admin_manages_accounts(app, client):
     form_post(client, "/staff/users", f"/staff/users/{colleague.id}/active", {"active": "0"})
     with db_of(app) as db:
         assert db.get(StaffUser, colleague.id).active is False
-        assert db.exec(select(AuditEvent).where(AuditEvent.action == "user.deactivate")).one().actor == "admin@example.org"
+        assert (
+            db.exec(select(AuditEvent).where(AuditEvent.action == "user.deactivate")).one().actor
+            == "admin@example.org"
+        )
 
 
 def test_staff_cannot_reach_admin_pages(client, staff):
@@ -125,7 +158,11 @@ def test_staff_cannot_reach_admin_pages(client, staff):
 
 def test_list_filter_sort_and_search(app, client, round_, staff):
     low = submitted(client, name="低得点商店", env={"energy": ["none"], "staff": "3", "recycle": "no"})
-    high = submitted(client, name="高得点工業", env={"energy": ["led", "solar"], "staff": "12", "recycle": "yes", "rating": "5"})
+    high = submitted(
+        client,
+        name="高得点工業",
+        env={"energy": ["led", "solar"], "staff": "12", "recycle": "yes", "rating": "5"},
+    )
     page = client.get("/staff/responses?sort=overall&dir=desc").text
     assert page.index("高得点工業") < page.index("低得点商店")
     page = client.get("/staff/responses?sort=area:env&dir=asc").text
@@ -142,28 +179,55 @@ def test_return_resubmit_approve(app, client, round_, staff):
     rid = response_id(app, token)
     detail = client.get(f"/staff/responses/{rid}")
     assert "有田テスト陶業株式会社" in detail.text and "<svg" in detail.text
-    no_comment = client.post(f"/staff/responses/{rid}/action", data={"csrf_token": csrf_of(detail.text), "action": "return"})
+    no_comment = client.post(
+        f"/staff/responses/{rid}/action", data={"csrf_token": csrf_of(detail.text), "action": "return"}
+    )
     assert no_comment.headers["location"].endswith("?e=comment")
-    client.post(f"/staff/responses/{rid}/action", data={"csrf_token": csrf_of(detail.text), "action": "start_review"})
-    client.post(f"/staff/responses/{rid}/note", data={"csrf_token": csrf_of(detail.text), "note": "社内メモ：電話で確認済み"})
-    client.post(f"/staff/responses/{rid}/action", data={"csrf_token": csrf_of(detail.text), "action": "return", "comment": "従業員数をご確認ください"})
+    client.post(
+        f"/staff/responses/{rid}/action", data={"csrf_token": csrf_of(detail.text), "action": "start_review"}
+    )
+    client.post(
+        f"/staff/responses/{rid}/note",
+        data={"csrf_token": csrf_of(detail.text), "note": "社内メモ：電話で確認済み"},
+    )
+    client.post(
+        f"/staff/responses/{rid}/action",
+        data={"csrf_token": csrf_of(detail.text), "action": "return", "comment": "従業員数をご確認ください"},
+    )
     # the company sees the comment (never the internal note) and can edit again
     jar = dict(client.cookies)
     client.cookies.clear()
     page = client.get(f"/s/{token}/p/env")
     assert page.status_code == 200 and "従業員数をご確認ください" in page.text and "社内メモ" not in page.text
-    post_section(client, token, "env", {"energy": ["led"], "staff": "14", "recycle": "yes", "rating": "3"}, page_html=page.text)
+    post_section(
+        client,
+        token,
+        "env",
+        {"energy": ["led"], "staff": "14", "recycle": "yes", "rating": "3"},
+        page_html=page.text,
+    )
     review = client.get(f"/s/{token}/review")
-    client.post(f"/s/{token}/submit", data={"csrf_token": csrf_of(review.text), "revision": revision_of(review.text)})
+    client.post(
+        f"/s/{token}/submit", data={"csrf_token": csrf_of(review.text), "revision": revision_of(review.text)}
+    )
     client.cookies.clear()
     client.cookies.update(jar)
     detail = client.get(f"/staff/responses/{rid}")
     assert "再提出" in detail.text and "社内メモ" in detail.text
-    client.post(f"/staff/responses/{rid}/action", data={"csrf_token": csrf_of(detail.text), "action": "approve"})
+    client.post(
+        f"/staff/responses/{rid}/action", data={"csrf_token": csrf_of(detail.text), "action": "approve"}
+    )
     with db_of(app) as db:
         assert db.get(Response, rid).status == "approved"
-        audits = [(a.action, a.before, a.after) for a in db.exec(select(AuditEvent).where(AuditEvent.object_id == rid).order_by(AuditEvent.id))]
-    assert ("response.return", "in_review", "returned") in audits and ("response.approve", "submitted", "approved") in audits
+        audits = [
+            (a.action, a.before, a.after)
+            for a in db.exec(select(AuditEvent).where(AuditEvent.object_id == rid).order_by(AuditEvent.id))
+        ]
+    assert ("response.return", "in_review", "returned") in audits and (
+        "response.approve",
+        "submitted",
+        "approved",
+    ) in audits
     assert ("response.submit", "returned", "submitted") in audits
 
 
@@ -171,10 +235,20 @@ def test_case_study_needs_consent_and_keeps_answers(app, client, round_, staff):
     token = submitted(client, consent=("none",))
     rid = response_id(app, token)
     page = client.get(f"/staff/responses/{rid}")
-    client.post(f"/staff/responses/{rid}/action", data={"csrf_token": csrf_of(page.text), "action": "approve"})
+    client.post(
+        f"/staff/responses/{rid}/action", data={"csrf_token": csrf_of(page.text), "action": "approve"}
+    )
     form = client.get(f"/staff/responses/{rid}/case-study")
     assert "地域とともに" in form.text  # starts from the company's words
-    refused = client.post(f"/staff/responses/{rid}/case-study", data={"csrf_token": csrf_of(form.text), "motto": "編集したモットー", "included": "1", "position": "1"})
+    refused = client.post(
+        f"/staff/responses/{rid}/case-study",
+        data={
+            "csrf_token": csrf_of(form.text),
+            "motto": "編集したモットー",
+            "included": "1",
+            "position": "1",
+        },
+    )
     assert refused.status_code == 400 and "編集したモットー" in refused.text and "同意" in refused.text
     with db_of(app) as db:
         assert db.exec(select(CaseStudy)).first() is None
@@ -184,14 +258,27 @@ def test_case_study_saved_beside_the_original(app, client, round_, staff):
     token = submitted(client)
     rid = response_id(app, token)
     page = client.get(f"/staff/responses/{rid}")
-    client.post(f"/staff/responses/{rid}/action", data={"csrf_token": csrf_of(page.text), "action": "approve"})
+    client.post(
+        f"/staff/responses/{rid}/action", data={"csrf_token": csrf_of(page.text), "action": "approve"}
+    )
     form = client.get(f"/staff/responses/{rid}/case-study")
-    done = client.post(f"/staff/responses/{rid}/case-study", data={"csrf_token": csrf_of(form.text), "motto": "人と地域をつなぐ", "story": "編集済み", "included": "1", "position": "2"})
+    done = client.post(
+        f"/staff/responses/{rid}/case-study",
+        data={
+            "csrf_token": csrf_of(form.text),
+            "motto": "人と地域をつなぐ",
+            "story": "編集済み",
+            "included": "1",
+            "position": "2",
+        },
+    )
     assert done.status_code == 303
     with db_of(app) as db:
         study = db.exec(select(CaseStudy)).one()
         assert (study.motto, study.included, study.position) == ("人と地域をつなぐ", True, 2)
-    assert "地域とともに" in client.get(f"/staff/responses/{rid}/case-study").text  # the original stays beside
+    assert (
+        "地域とともに" in client.get(f"/staff/responses/{rid}/case-study").text
+    )  # the original stays beside
 
 
 # --- rounds, comparison, export ------------------------------------------------------
@@ -199,14 +286,46 @@ def test_case_study_saved_beside_the_original(app, client, round_, staff):
 
 def test_create_round_and_invite(app, client, staff):
     page = client.get("/staff/rounds/new")
-    bad = client.post("/staff/rounds/new", data={"csrf_token": csrf_of(page.text), "slug": "Bad Slug", "name_ja": "", "name_en": "x", "fiscal_year": "20x", "questionnaire": "t:1", "status": "open", "access": "invitation"})
+    bad = client.post(
+        "/staff/rounds/new",
+        data={
+            "csrf_token": csrf_of(page.text),
+            "slug": "Bad Slug",
+            "name_ja": "",
+            "name_en": "x",
+            "fiscal_year": "20x",
+            "questionnaire": "t:1",
+            "status": "open",
+            "access": "invitation",
+        },
+    )
     assert bad.status_code == 400 and 'id="e-slug"' in bad.text and 'value="x"' in bad.text
-    made = client.post("/staff/rounds/new", data={"csrf_token": csrf_of(page.text), "slug": "kyoto-2025", "name_ja": "京都 2025", "name_en": "Kyoto 2025", "fiscal_year": "2025", "questionnaire": "t:1", "status": "open", "access": "invitation", "foreword_ja": "はじめに"})
+    made = client.post(
+        "/staff/rounds/new",
+        data={
+            "csrf_token": csrf_of(page.text),
+            "slug": "kyoto-2025",
+            "name_ja": "京都 2025",
+            "name_en": "Kyoto 2025",
+            "fiscal_year": "2025",
+            "questionnaire": "t:1",
+            "status": "open",
+            "access": "invitation",
+            "foreword_ja": "はじめに",
+        },
+    )
     url = made.headers["location"]
     detail = client.get(url)
-    client.post(f"{url}/invite", data={"csrf_token": csrf_of(detail.text), "company": "京都テスト織物", "note": "社長宛て"})
-    upload = "会社名,メモ\n丹後テスト酒造,電話済み\n=HYPERLINK(\"x\"),\n".encode("cp932")
-    uploaded = client.post(f"{url}/invite-csv", data={"csrf_token": csrf_of(detail.text)}, files={"file": ("list.csv", upload, "text/csv")})
+    client.post(
+        f"{url}/invite",
+        data={"csrf_token": csrf_of(detail.text), "company": "京都テスト織物", "note": "社長宛て"},
+    )
+    upload = '会社名,メモ\n丹後テスト酒造,電話済み\n=HYPERLINK("x"),\n'.encode("cp932")
+    uploaded = client.post(
+        f"{url}/invite-csv",
+        data={"csrf_token": csrf_of(detail.text)},
+        files={"file": ("list.csv", upload, "text/csv")},
+    )
     assert uploaded.status_code == 200 and "2社" in uploaded.text
     links = re.findall(r"http://testserver/i/[\w-]+", uploaded.text)
     assert len(links) == 3
@@ -237,7 +356,10 @@ def test_export_csv_and_xlsx_neutralise_formulas(app, client, round_, staff):
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     header = [c.value for c in sheet[1]]
     assert header[1] == "Company" and "SDG 7" in header and "Energy saving" in header
-    assert sheet.cell(2, 2).value.startswith("'=") and sheet.cell(2, header.index("Energy saving") + 1).value == "LED"
+    assert (
+        sheet.cell(2, 2).value.startswith("'=")
+        and sheet.cell(2, header.index("Energy saving") + 1).value == "LED"
+    )
 
 
 # --- JSON API ------------------------------------------------------------------------------

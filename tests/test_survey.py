@@ -3,16 +3,28 @@
 import pytest
 from sqlmodel import select
 
-from assess.db import session
 from assess.models import Answer, Company, QuestionnaireVersion, Response, ResponseScore
 from assess.services.invitations import create_invitation
 from assess.services.tokens import hash_token
-from tests.helpers import ENV, PROFILE, add_round, csrf_of, db_of, post_section, response_of, revision_of, start
+from tests.helpers import (
+    ENV,
+    PROFILE,
+    add_round,
+    csrf_of,
+    db_of,
+    post_section,
+    response_of,
+    revision_of,
+    start,
+)
+
 
 def answers_in_db(app, token):
     with db_of(app) as db:
         response = db.exec(select(Response).where(Response.token_hash == hash_token(token))).one()
-        return {a.question_id: a.value for a in db.exec(select(Answer).where(Answer.response_id == response.id))}
+        return {
+            a.question_id: a.value for a in db.exec(select(Answer).where(Answer.response_id == response.id))
+        }
 
 
 def test_start_page_explains_the_survey(client, round_):
@@ -75,7 +87,13 @@ def test_validation_error_keeps_everything_and_saves_valid_answers(client, app, 
     assert 'id="err-staff"' in html and 'aria-describedby="err-staff" aria-invalid="true"' in html
     assert 'value="lots"' in html  # what was typed is shown again
     assert answers_in_db(app, token) == {"energy": ["led"], "recycle": "yes"}
-    fixed = post_section(client, token, "env", {"energy": ["led"], "staff": "12", "recycle": "yes", "rating": "4"}, page_html=html)
+    fixed = post_section(
+        client,
+        token,
+        "env",
+        {"energy": ["led"], "staff": "12", "recycle": "yes", "rating": "4"},
+        page_html=html,
+    )
     assert fixed.status_code == 303
     assert answers_in_db(app, token)["staff"] == 12
 
@@ -115,7 +133,9 @@ def test_javascript_free_reveal_returns_to_the_page(client, round_):
     token = start(client)
     page = client.get(f"/s/{token}/p/env").text
     assert 'id="q-rating"' in page and 'data-question="rating"' in page
-    done = post_section(client, token, "env", {"energy": ["led"], "staff": "15", "recycle": "yes"}, page_html=page)
+    done = post_section(
+        client, token, "env", {"energy": ["led"], "staff": "15", "recycle": "yes"}, page_html=page
+    )
     assert done.headers["location"] == f"/s/{token}/p/env?n=more#q-rating"
 
 
@@ -123,7 +143,9 @@ def test_review_marks_missing_and_submit_is_refused(client, app, round_):
     token = start(client)
     review = client.get(f"/s/{token}/review")
     assert review.text.count("必須：まだ回答されていません") == 3  # company name, energy, recycle
-    refused = client.post(f"/s/{token}/submit", data={"csrf_token": csrf_of(review.text), "revision": revision_of(review.text)})
+    refused = client.post(
+        f"/s/{token}/submit", data={"csrf_token": csrf_of(review.text), "revision": revision_of(review.text)}
+    )
     assert refused.headers["location"] == f"/s/{token}/review?n=missing"
     assert response_of(app, token).status == "draft"
 
@@ -133,7 +155,9 @@ def complete(client, token):
     post_section(client, token, "env", ENV)
     post_section(client, token, "narrative", {"motto": "地域とともに", "story": "祭りに参加"})
     review = client.get(f"/s/{token}/review")
-    return client.post(f"/s/{token}/submit", data={"csrf_token": csrf_of(review.text), "revision": revision_of(review.text)})
+    return client.post(
+        f"/s/{token}/submit", data={"csrf_token": csrf_of(review.text), "revision": revision_of(review.text)}
+    )
 
 
 def test_submit_locks_scores_and_shows_results(client, app, round_):
@@ -142,14 +166,21 @@ def test_submit_locks_scores_and_shows_results(client, app, round_):
     assert done.headers["location"] == f"/s/{token}/results"
     response = response_of(app, token)
     assert response.status == "submitted" and response.submitted_at is not None
-    assert response.overall_score == pytest.approx(70.8333, abs=1e-3) and response.overall_level == "developing"
+    assert (
+        response.overall_score == pytest.approx(70.8333, abs=1e-3) and response.overall_level == "developing"
+    )
     with db_of(app) as db:
-        cached = {(s.kind, s.key): s.value for s in db.exec(select(ResponseScore).where(ResponseScore.response_id == response.id))}
+        cached = {
+            (s.kind, s.key): s.value
+            for s in db.exec(select(ResponseScore).where(ResponseScore.response_id == response.id))
+        }
     assert cached[("area", "env")] == pytest.approx(70.8333, abs=1e-3) and cached[("goal", "7")] == 1.0
     # locked: the section page and further saves lead to the results
     assert client.get(f"/s/{token}/p/env").headers["location"] == f"/s/{token}/results"
     form_page = client.get("/r/saga-2019").text
-    later = client.post(f"/s/{token}/p/env", data={"csrf_token": csrf_of(form_page), "revision": "99", "staff": "99"})
+    later = client.post(
+        f"/s/{token}/p/env", data={"csrf_token": csrf_of(form_page), "revision": "99", "staff": "99"}
+    )
     assert later.headers["location"] == f"/s/{token}/results"
     assert answers_in_db(app, token)["staff"] == 12
     assert client.get(f"/s/{token}").headers["location"] == f"/s/{token}/results"

@@ -73,7 +73,9 @@ def test_broken_practice_file_stops_start_up(settings, practices_file):
 
     from assess.definitions.errors import DefinitionFileError
 
-    practices_file.write_text(practices_file.read_text(encoding="utf-8").replace('"7.3"', '"7.33"'), encoding="utf-8")
+    practices_file.write_text(
+        practices_file.read_text(encoding="utf-8").replace('"7.3"', '"7.33"'), encoding="utf-8"
+    )
     with pytest.raises(DefinitionFileError) as info:
         create_app(settings)
     assert info.value.errors[0].code == "P101"

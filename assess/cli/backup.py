@@ -35,10 +35,15 @@ def _write_private(file: Path, content: str) -> None:
 def export_command(
     file: Path = typer.Argument(..., help="Where to write the backup (.json), or - for standard output."),
     with_password_hashes: bool = typer.Option(
-        False, "--with-password-hashes",
-        help="Also write staff password hashes and API-token hashes, so accounts work at once after a restore. Keep such a file as safe as the database."),
+        False,
+        "--with-password-hashes",
+        help="Also write staff password hashes and API-token hashes, so accounts work at once "
+        "after a restore. "
+        "Keep such a file as safe as the database.",
+    ),
 ) -> None:
-    """Write everything (rounds, companies, responses, answers, reviews, audit log, case studies, staff accounts) to one JSON file."""
+    """Write everything to one JSON file: rounds, companies, responses, answers, reviews,
+    audit log, case studies and staff accounts."""
     source = db.make_engine(Settings().db_url)
     # An export never migrates: the app that owns the database does that.
     current, head = db.current_revision(source), db.head_revision()
@@ -80,10 +85,17 @@ def import_command(
         fail(str(exc))
     with Session(target) as s:
         invitation = s.exec(select(Invitation)).first()
-        if invitation is not None and invitation.nonce and hash_token(invitation_token(settings.resolved_secret_key(), invitation.nonce)) != invitation.token_hash:
-            report.warnings.append("this installation's secret key differs from the one the invitations were made with: "
-                                   "the links companies received still work, but staff pages will show different ones. "
-                                   "Restore the secret_key file from the old data folder to keep them the same.")
+        if (
+            invitation is not None
+            and invitation.nonce
+            and hash_token(invitation_token(settings.resolved_secret_key(), invitation.nonce))
+            != invitation.token_hash
+        ):
+            report.warnings.append(
+                "this installation's secret key differs from the one the invitations were made with: "
+                "the links companies received still work, but staff pages will show different ones. "
+                "Restore the secret_key file from the old data folder to keep them the same."
+            )
     target.dispose()
     counts = ", ".join(f"{n} {name}" for name, n in report.counts.items() if n)
     typer.echo(f"restored from {source}: {counts}")

@@ -5,7 +5,15 @@ from __future__ import annotations
 import typer
 
 from assess.cli.common import BASE_URL, database, definitions
-from assess.services.demo import DEMO_EMAIL, DEMO_PASSWORD, DEMO_ROUNDS, QUESTIONNAIRE, create_demo, create_demo_rounds, has_data
+from assess.services.demo import (
+    DEMO_EMAIL,
+    DEMO_PASSWORD,
+    DEMO_ROUNDS,
+    QUESTIONNAIRE,
+    create_demo,
+    create_demo_rounds,
+    has_data,
+)
 
 
 def demo() -> None:

@@ -15,8 +15,11 @@ from assess.config import ConfigError, Settings
 from assess.definitions.errors import DefinitionFileError
 from assess.questionnaire.registry import load_files
 
-app = typer.Typer(help="SME sustainability self-assessment and SDG-target mapping.", no_args_is_help=True,
-                  add_completion=False)
+app = typer.Typer(
+    help="SME sustainability self-assessment and SDG-target mapping.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 questionnaire_app = typer.Typer(help="Questionnaire definition files.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -72,7 +75,9 @@ def db_downgrade(revision: str = typer.Argument(..., help="Revision to go back t
 
 @questionnaire_app.command("check")
 def questionnaire_check(
-    files: list[Path] | None = typer.Argument(None, help="Definition files (default: all in the questionnaire folder)."),
+    files: list[Path] | None = typer.Argument(
+        None, help="Definition files (default: all in the questionnaire folder)."
+    ),
 ) -> None:
     """Check definition files and print every error with file and line."""
     if not files:
@@ -83,8 +88,10 @@ def questionnaire_check(
     for problem in registry.warnings + errors:
         typer.echo(str(problem))
     for q in registry.all():
-        typer.echo(f"ok: {q.source}: {q.id} v{q.version}, {len(q.sections)} sections, {len(q.questions)} questions, "
-                   f"hash {q.content_hash[:12]}")
+        typer.echo(
+            f"ok: {q.source}: {q.id} v{q.version}, {len(q.sections)} sections, {len(q.questions)} questions, "
+            f"hash {q.content_hash[:12]}"
+        )
     if errors:
         fail(f"{len(errors)} error(s) in {len({e.file for e in errors})} file(s)")
 
@@ -96,7 +103,10 @@ def main() -> None:
         typer.echo(f"configuration error: {exc}", err=True)
         sys.exit(2)
     except OperationalError as exc:  # e.g. PostgreSQL not running, or a wrong password
-        typer.echo(f"cannot use the database: {exc.orig}\ncheck ASSESS_DATABASE_URL (see docs/configuration.md)", err=True)
+        typer.echo(
+            f"cannot use the database: {exc.orig}\ncheck ASSESS_DATABASE_URL (see docs/configuration.md)",
+            err=True,
+        )
         sys.exit(2)
 
 

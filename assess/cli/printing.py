@@ -42,7 +42,9 @@ def booklet(
 
 
 def report(
-    response_id: int = typer.Argument(..., min=1, max=2_147_483_647, help="Response id (shown in the staff workspace)."),
+    response_id: int = typer.Argument(
+        ..., min=1, max=2_147_483_647, help="Response id (shown in the staff workspace)."
+    ),
     lang: Locale = typer.Option(Locale.JA, help="Language of the report."),
     output: Path = typer.Option(..., "-o", "--output", help="PDF file to write."),
 ) -> None:

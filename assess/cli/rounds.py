@@ -7,9 +7,9 @@ import typer
 from assess.cli.common import BASE_URL, database, definitions, fail
 from assess.config import Settings
 from assess.i18n import gettext
+from assess.services import invitations
 from assess.services.audit import SYSTEM
 from assess.services.errors import DomainError, FormInvalid
-from assess.services import invitations
 from assess.services.rounds import FIELD_MESSAGES, RoundForm, create_round, find_round, list_rounds
 from assess.vocab import RoundAccess, RoundStatus
 
@@ -26,24 +26,38 @@ def add(
     questionnaire: str = typer.Option("community-sme", help="Questionnaire id."),
     version: int = typer.Option(0, help="Questionnaire version (default: the latest loaded)."),
     status: RoundStatus = typer.Option(RoundStatus.OPEN, help="Whether companies can see and answer it."),
-    access: RoundAccess = typer.Option(RoundAccess.OPEN, help="open: anyone with the link may start; invitation: only invited companies."),
+    access: RoundAccess = typer.Option(
+        RoundAccess.OPEN, help="open: anyone with the link may start; invitation: only invited companies."
+    ),
     organiser_ja: str = typer.Option("", "--organiser-ja", help="Who runs the survey, in Japanese."),
     organiser_en: str = typer.Option("", "--organiser-en", help="Who runs the survey, in English."),
     contact: str = typer.Option("", help="Contact shown on the start page."),
 ) -> None:
     """Create a survey round (the same rules as the staff workspace)."""
     form = RoundForm(
-        slug=slug, name_ja=name_ja, name_en=name_en, fiscal_year=fiscal_year, region=region,
-        questionnaire=f"{questionnaire}:{version}" if version else questionnaire, status=status, access=access,
-        organiser_ja=organiser_ja, organiser_en=organiser_en, contact=contact,
+        slug=slug,
+        name_ja=name_ja,
+        name_en=name_en,
+        fiscal_year=fiscal_year,
+        region=region,
+        questionnaire=f"{questionnaire}:{version}" if version else questionnaire,
+        status=status,
+        access=access,
+        organiser_ja=organiser_ja,
+        organiser_en=organiser_en,
+        contact=contact,
     )
     registry = definitions().registry
     with database() as db:
         try:
             create_round(db, registry, form, SYSTEM)
         except FormInvalid as exc:
-            fail("cannot add the round:\n" + "\n".join(
-                f"  {field}: {gettext('en', FIELD_MESSAGES[code])}" for field, code in exc.errors.items()))
+            fail(
+                "cannot add the round:\n"
+                + "\n".join(
+                    f"  {field}: {gettext('en', FIELD_MESSAGES[code])}" for field, code in exc.errors.items()
+                )
+            )
     typer.echo(f"round {slug}: {BASE_URL}/r/{slug}")
 
 
@@ -52,7 +66,9 @@ def list_command() -> None:
     """List survey rounds."""
     with database() as db:
         for r in list_rounds(db):
-            typer.echo(f"{r.slug}\t{r.status}\t{r.access}\t{r.fiscal_year}\t{r.name_en}\t{BASE_URL}/r/{r.slug}")
+            typer.echo(
+                f"{r.slug}\t{r.status}\t{r.access}\t{r.fiscal_year}\t{r.name_en}\t{BASE_URL}/r/{r.slug}"
+            )
 
 
 def invite(
@@ -66,7 +82,9 @@ def invite(
         if round_ is None:
             fail(f"no round '{round_slug}'")
         try:
-            [token] = invitations.invite(db, round_, SYSTEM, Settings().resolved_secret_key(), [(company, note)])
+            [token] = invitations.invite(
+                db, round_, SYSTEM, Settings().resolved_secret_key(), [(company, note)]
+            )
         except DomainError as exc:
             fail(exc.text("en"))
     typer.echo(f"{company}: {BASE_URL}/i/{token}")

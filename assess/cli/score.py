@@ -38,8 +38,14 @@ def read_answers(path: Path, registry: Registry):
         form = {}
         for key, value in raw.items():
             if key.split(".")[0] in {q.id for q in section.questions}:
-                form[key] = [str(v) for v in value] if isinstance(value, list) else ("" if value is None else str(value))
-        result = validate_page(questionnaire, section, {**answers, **{k: v for k, v in raw.items()}}, form, "en")
+                form[key] = (
+                    [str(v) for v in value]
+                    if isinstance(value, list)
+                    else ("" if value is None else str(value))
+                )
+        result = validate_page(
+            questionnaire, section, {**answers, **{k: v for k, v in raw.items()}}, form, "en"
+        )
         answers.update({k: v for k, v in result.values.items() if v is not None})
         problems += [f"{qid}: {message}" for qid, message in result.errors.items() if qid in raw]
     return questionnaire, answers, problems
@@ -71,9 +77,15 @@ def score_command(
         typer.echo(f"  {a['label']}: {fmt(a['score'])}  [{a['level_label']}]")
     typer.echo("SDGs:")
     for g in [g for g in view["goals"] if g["level"] != GoalLevel.NONE][:SHOWN]:
-        typer.echo(f"  {g['number']:>2} {g['short']}: {fmt(g['aggregate'], 2)} ({g['level_label']}; {', '.join(g['targets'])})")
+        typer.echo(
+            f"  {g['number']:>2} {g['short']}: {fmt(g['aggregate'], 2)} ({g['level_label']}; "
+            f"{', '.join(g['targets'])})"
+        )
     typer.echo("Opportunities:")
     for item in view["opportunities"][:SHOWN]:
-        typer.echo(f"  + {item['practice']} (+{fmt(item['points'])}, SDG +{fmt(item['sdg'], 2)}): {item['suggestion']}")
+        typer.echo(
+            f"  + {item['practice']} (+{fmt(item['points'])}, SDG +{fmt(item['sdg'], 2)}): "
+            f"{item['suggestion']}"
+        )
     if view["unanswered"]:
         typer.echo(f"Unanswered: {len(view['unanswered'])}")

@@ -27,7 +27,11 @@ def check(path: Path = typer.Argument(None, help="Practice file (default: sdg_ma
         typer.echo(f"{len(problems)} error(s)", err=True)
         raise typer.Exit(1)
     links = [link for p in catalogue.practices.values() for link in p.links]
-    typer.echo(f"ok: {len(catalogue.practices)} practices, {len(links)} links to {len({l.target for l in links})} targets in {len({l.goal for l in links})} goals")
+    targets, goals = {link.target for link in links}, {link.goal for link in links}
+    typer.echo(
+        f"ok: {len(catalogue.practices)} practices, {len(links)} links to {len(targets)} targets in "
+        f"{len(goals)} goals"
+    )
 
 
 @sdg_app.command("coverage")
@@ -45,10 +49,23 @@ def coverage(lang: str = typer.Option("en", help="ja or en")) -> None:
                 reach.setdefault(link.target, []).append(f"{pid} ({link.strength})")
         for goal in sdg.goals():
             codes = [t.code for t in sdg.targets_of(goal.number) if t.code in reach]
-            typer.echo(f"  Goal {goal.number:>2} {goal.short_in(lang)}: {len(codes)} of {len(sdg.targets_of(goal.number))} targets")
+            typer.echo(
+                f"  Goal {goal.number:>2} {goal.short_in(lang)}: {len(codes)} of "
+                f"{len(sdg.targets_of(goal.number))} targets"
+            )
             for code in codes:
                 typer.echo(f"      {code:<6} {', '.join(reach[code])}")
-        bare = [q.id for q in questionnaire.questions if q.scored and not q.practices and not any(o.practices for o in q.options)]
-        typer.echo(f"  targets reachable: {len(reach)} of {len(sdg.targets())}, goals: {len({sdg.target(c).goal for c in reach})} of 17")
+        bare = [
+            q.id
+            for q in questionnaire.questions
+            if q.scored and not q.practices and not any(o.practices for o in q.options)
+        ]
+        typer.echo(
+            f"  targets reachable: {len(reach)} of {len(sdg.targets())}, goals: "
+            f"{len({sdg.target(c).goal for c in reach})} of 17"
+        )
         typer.echo(f"  practices asked: {len(asked)}")
-        typer.echo(f"  scored questions without any practice: {len(bare)}" + (f" ({', '.join(bare)})" if bare else ""))
+        typer.echo(
+            f"  scored questions without any practice: {len(bare)}"
+            + (f" ({', '.join(bare)})" if bare else "")
+        )

@@ -1,1 +1,2 @@
-"""Definitions: what every definition file shares (coded errors, the line-numbered reader, the checker, bilingual text)."""
+"""Definitions: what every definition file shares (coded errors, the line-numbered reader,
+the checker, bilingual text)."""

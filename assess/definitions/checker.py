@@ -10,8 +10,8 @@ import re
 from typing import Any
 
 from assess.definitions.errors import DefinitionError, did_you_mean, make_error, valid_list
-from assess.definitions.text import LANGUAGES, Text
 from assess.definitions.reader import Document, KeyPath, path_str
+from assess.definitions.text import LANGUAGES, Text
 
 IDENT = re.compile(r"^[a-z][a-z0-9_\-]*$")
 LANGUAGE_NAMES = {"ja": "Japanese", "en": "English"}
@@ -38,17 +38,25 @@ class Checker:
         self.doc = doc
         self.errors: list[DefinitionError] = []
 
-    def err(self, code: str, path: KeyPath, **params) -> None:
+    def err(self, code: str, path: KeyPath, **params: Any) -> None:
         self.errors.append(make_error(code, self.doc.file, self.doc.line(path), path_str(path), **params))
 
-    def mapping(self, path: KeyPath, value: Any, fields: dict[str, bool], what: str = "a mapping") -> dict | None:
+    def mapping(
+        self, path: KeyPath, value: Any, fields: dict[str, bool], what: str = "a mapping"
+    ) -> dict | None:
         """Check a mapping's keys; fields maps each allowed key to whether it is required."""
         if not isinstance(value, dict):
             self.err("Q102", path, expected=what, found=kind_of(value))
             return None
         for key in value:
             if key not in fields:
-                self.err("Q103", path + (str(key),), key=key, suggestion=did_you_mean(str(key), fields), valid=valid_list(fields))
+                self.err(
+                    "Q103",
+                    path + (str(key),),
+                    key=key,
+                    suggestion=did_you_mean(str(key), fields),
+                    valid=valid_list(fields),
+                )
         for key, required in fields.items():
             if required and key not in value:
                 self.err("Q104", path, field=key)
@@ -75,7 +83,12 @@ class Checker:
         for lang in LANGUAGES:
             text = value.get(lang)
             if not isinstance(text, str) or not text.strip():
-                self.err("Q401", path + (lang,) if lang in value else path, lang=lang, language=LANGUAGE_NAMES[lang])
+                self.err(
+                    "Q401",
+                    path + (lang,) if lang in value else path,
+                    lang=lang,
+                    language=LANGUAGE_NAMES[lang],
+                )
                 ok = False
         return Text(ja=value["ja"].strip(), en=value["en"].strip()) if ok else None
 
@@ -95,7 +108,15 @@ class Checker:
             return default
         return value
 
-    def number(self, path: KeyPath, parent: dict, key: str, default: float | None = None, *, minimum: float | None = None) -> float | None:
+    def number(
+        self,
+        path: KeyPath,
+        parent: dict,
+        key: str,
+        default: float | None = None,
+        *,
+        minimum: float | None = None,
+    ) -> float | None:
         value = parent.get(key, default)
         if value is None:
             return None
@@ -112,7 +133,9 @@ class Checker:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            self.err("Q302", path + (key,), field=key, expected="a positive whole number", found=kind_of(value))
+            self.err(
+                "Q302", path + (key,), field=key, expected="a positive whole number", found=kind_of(value)
+            )
             return default
         return value
 

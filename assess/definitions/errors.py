@@ -8,8 +8,9 @@ says where it is, which rule it breaks and how to fix it.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -28,52 +29,122 @@ _RULES = [
     Rule("Q103", "unknown key '{key}'{suggestion}", "use one of: {valid}"),
     Rule("Q104", "required field '{field}' is missing", "add '{field}'"),
     Rule("Q106", "'{field}' is empty", "give at least one item"),
-    Rule("Q107", "'{value}' is not a valid identifier", "use lowercase letters, digits, '_' and '-', starting with a letter"),
+    Rule(
+        "Q107",
+        "'{value}' is not a valid identifier",
+        "use lowercase letters, digits, '_' and '-', starting with a letter",
+    ),
     Rule("Q108", "the file is empty", "write a questionnaire definition (see docs/questionnaire-format.md)"),
     # Q2xx: references and conditions
-    Rule("Q201", "duplicate {kind} '{value}' (first at line {first_line})", "give every {kind} a unique value"),
+    Rule(
+        "Q201", "duplicate {kind} '{value}' (first at line {first_line})", "give every {kind} a unique value"
+    ),
     Rule("Q202", "unknown question '{name}'{suggestion}", "refer to a question defined earlier in the file"),
-    Rule("Q203", "condition refers to '{name}', which comes later in the questionnaire", "refer only to questions asked before this one, or move the question"),
+    Rule(
+        "Q203",
+        "condition refers to '{name}', which comes later in the questionnaire",
+        "refer only to questions asked before this one, or move the question",
+    ),
     Rule("Q204", "condition cycle: {cycle}", "break the cycle: a question cannot depend on itself"),
     Rule("Q205", "a comparison needs exactly one test, found {found}", "use one of: {valid}"),
     Rule("Q206", "'{value}' is not an option of question '{name}'{suggestion}", "use one of: {valid}"),
     Rule("Q207", "test '{test}' does not apply to question '{name}' of type {qtype}", "{fix_hint}"),
     Rule("Q208", "unknown area '{name}'{suggestion}", "use one of the areas: {valid}"),
-    Rule("Q209", "unknown option list '{name}'{suggestion}", "define it under option_lists or use one of: {valid}"),
+    Rule(
+        "Q209",
+        "unknown option list '{name}'{suggestion}",
+        "define it under option_lists or use one of: {valid}",
+    ),
     Rule("Q210", "unknown role '{name}'{suggestion}", "use one of: {valid}"),
-    Rule("Q211", "role '{name}' is already used by question '{other}'", "give each role to one question only"),
-    Rule("Q212", "a condition is a mapping with 'question' or one of all / any / not, found {found}", "write e.g. {{question: q, equals: v}} or {{all: [...]}}"),
+    Rule(
+        "Q211", "role '{name}' is already used by question '{other}'", "give each role to one question only"
+    ),
+    Rule(
+        "Q212",
+        "a condition is a mapping with 'question' or one of all / any / not, found {found}",
+        "write e.g. {{question: q, equals: v}} or {{all: [...]}}",
+    ),
     # Q3xx: types and values
     Rule("Q301", "unknown question type '{name}'{suggestion}", "use one of: {valid}"),
     Rule("Q302", "'{field}' must be {expected}, found {found}", "write {expected}"),
-    Rule("Q303", "'{field}' is given on a question that is not scored ({reason})", "remove '{field}', or put the question in a scored section with a choice, scale or yes/no type"),
+    Rule(
+        "Q303",
+        "'{field}' is given on a question that is not scored ({reason})",
+        "remove '{field}', or put the question in a scored section with a choice, scale or yes/no type",
+    ),
     Rule("Q304", "question type {qtype} needs options", "add 'options' or 'options_from'"),
     Rule("Q305", "'options' and 'options_from' are both given", "keep one of them"),
     Rule("Q306", "'{field}' does not apply to type {qtype}", "remove '{field}'"),
     Rule("Q307", "min ({min}) is greater than max ({max})", "swap or correct the limits"),
     Rule("Q308", "scale scores must be five numbers, found {found}", "give one score for each of 1 to 5"),
     Rule("Q309", "'exclusive' is only allowed on multiple_choice options", "remove 'exclusive'"),
-    Rule("Q310", "option value 'other' is reserved", "set 'other: true' on the question instead, or rename the value"),
-    Rule("Q311", "maturity levels: {detail}", "list levels from lowest to highest, the first with min 0, mins rising and at most 100"),
+    Rule(
+        "Q310",
+        "option value 'other' is reserved",
+        "set 'other: true' on the question instead, or rename the value",
+    ),
+    Rule(
+        "Q311",
+        "maturity levels: {detail}",
+        "list levels from lowest to highest, the first with min 0, mins rising and at most 100",
+    ),
     Rule("Q312", "'{field}' must not be negative, found {value}", "use 0 or a positive number"),
     Rule("Q313", "practice_min must be between 1 and 5, found {value}", "use a scale value from 1 to 5"),
-    Rule("Q314", "consent option '{value}' names no narrative role{suggestion}", "use one of: {valid}, or mark a 'none' option exclusive"),
-    Rule("Q315", "question {name} has options but none earns points", "give the better options a positive score, or set weight: 0"),
+    Rule(
+        "Q314",
+        "consent option '{value}' names no narrative role{suggestion}",
+        "use one of: {valid}, or mark a 'none' option exclusive",
+    ),
+    Rule(
+        "Q315",
+        "question {name} has options but none earns points",
+        "give the better options a positive score, or set weight: 0",
+    ),
     # Q4xx: translations
     Rule("Q401", "missing {lang} text", "add '{lang}: ...' with the {language} text"),
-    Rule("Q402", "text must be a mapping of languages {{ja: ..., en: ...}}, found {found}", "write {{ja: ..., en: ...}}"),
+    Rule(
+        "Q402",
+        "text must be a mapping of languages {{ja: ..., en: ...}}, found {found}",
+        "write {{ja: ..., en: ...}}",
+    ),
     Rule("Q403", "unknown language '{lang}'", "use only 'ja' and 'en'"),
     # Q5xx: versions
-    Rule("Q501", "questionnaire {qid} version {version} already has responses and its content changed (hash {old} -> {new})", "undo the change, or publish it as a new file with version {next_version}"),
-    Rule("Q502", "questionnaire {qid} version {version} is also defined in {other}", "give each file its own version"),
+    Rule(
+        "Q501",
+        "questionnaire {qid} version {version} already has responses and its content changed (hash {old} "
+        "-> {new})",
+        "undo the change, or publish it as a new file with version {next_version}",
+    ),
+    Rule(
+        "Q502",
+        "questionnaire {qid} version {version} is also defined in {other}",
+        "give each file its own version",
+    ),
     # Warnings
     Rule("W101", "file name does not match id and version", "name the file {expected}", warning=True),
     # P1xx: practice catalogue (sdg_map/practices.yaml)
-    Rule("P101", "unknown SDG target '{name}'{suggestion}", "use a target code from sdg_map/data/sdg_targets.json, e.g. 8.5 or 12.a"),
-    Rule("P102", "practice '{name}' is used by {where} but not defined{suggestion}", "define it in sdg_map/practices.yaml or correct the id"),
-    Rule("P103", "practice '{name}' is defined but no question asks about it", "link it from a questionnaire option, or remove it", warning=True),
+    Rule(
+        "P101",
+        "unknown SDG target '{name}'{suggestion}",
+        "use a target code from sdg_map/data/sdg_targets.json, e.g. 8.5 or 12.a",
+    ),
+    Rule(
+        "P102",
+        "practice '{name}' is used by {where} but not defined{suggestion}",
+        "define it in sdg_map/practices.yaml or correct the id",
+    ),
+    Rule(
+        "P103",
+        "practice '{name}' is defined but no question asks about it",
+        "link it from a questionnaire option, or remove it",
+        warning=True,
+    ),
     Rule("P104", "target {name} is linked twice", "keep one link per target"),
-    Rule("P105", "a practice links 1 to 4 targets, found {found}", "keep the 1 to 4 targets the practice describes best"),
+    Rule(
+        "P105",
+        "a practice links 1 to 4 targets, found {found}",
+        "keep the 1 to 4 targets the practice describes best",
+    ),
     Rule("P106", "strength must be 'direct' or 'indirect', found '{found}'", "use direct or indirect"),
     Rule("P107", "unknown SSE feature '{name}'{suggestion}", "use one of: {valid}"),
 ]
@@ -98,7 +169,7 @@ class DefinitionError:
         return f"{where}{path} {kind}{self.code} {self.message} ({self.fix})"
 
 
-def make_error(code: str, file: str, line: int, path: str, **params) -> DefinitionError:
+def make_error(code: str, file: str, line: int, path: str, **params: Any) -> DefinitionError:
     rule = CATALOGUE[code]
     params.setdefault("suggestion", "")
     return DefinitionError(

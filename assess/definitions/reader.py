@@ -60,7 +60,9 @@ def read_yaml(text: str, file: str) -> tuple[Document | None, list[DefinitionErr
     return doc, errors
 
 
-def _convert(node, path: KeyPath, doc: Document, constructor, errors) -> Any:
+def _convert(
+    node: yaml.Node, path: KeyPath, doc: Document, constructor: yaml.SafeLoader, errors: list[DefinitionError]
+) -> Any:
     doc.lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         constructor.flatten_mapping(node)
@@ -69,12 +71,18 @@ def _convert(node, path: KeyPath, doc: Document, constructor, errors) -> Any:
             try:
                 key = constructor.construct_object(key_node, deep=True)
             except yaml.YAMLError as exc:
-                errors.append(make_error("Q100", doc.file, key_node.start_mark.line + 1, path_str(path), detail=str(exc)))
+                errors.append(
+                    make_error(
+                        "Q100", doc.file, key_node.start_mark.line + 1, path_str(path), detail=str(exc)
+                    )
+                )
                 continue
             if not isinstance(key, (str, int, float, bool)) or key is None:
                 key = str(key)
             if key in out:
-                errors.append(make_error("Q101", doc.file, key_node.start_mark.line + 1, path_str(path), key=key))
+                errors.append(
+                    make_error("Q101", doc.file, key_node.start_mark.line + 1, path_str(path), key=key)
+                )
                 continue
             child = path + (str(key),)
             doc.lines[child] = key_node.start_mark.line + 1

@@ -51,7 +51,11 @@ class Round(SQLModel, table=True):
         return self.name_ja if locale == "ja" else self.name_en
 
     def organiser(self, locale: str) -> str:
-        return (self.organiser_ja if locale == "ja" else self.organiser_en) or self.organiser_ja or self.organiser_en
+        return (
+            (self.organiser_ja if locale == "ja" else self.organiser_en)
+            or self.organiser_ja
+            or self.organiser_en
+        )
 
 
 class Company(SQLModel, table=True):
@@ -95,8 +99,12 @@ class Response(SQLModel, table=True):
     questionnaire_version: int
     content_hash: str = Field(max_length=64)
     locale: Locale = Field(default=Locale.JA, sa_type=Vocabulary(Locale, 5))
-    status: ResponseStatus = Field(default=ResponseStatus.DRAFT, sa_type=Vocabulary(ResponseStatus, 20), index=True)
-    token_hash: str = Field(max_length=64, unique=True, index=True)  # sha256 of the resume token, never the token
+    status: ResponseStatus = Field(
+        default=ResponseStatus.DRAFT, sa_type=Vocabulary(ResponseStatus, 20), index=True
+    )
+    token_hash: str = Field(
+        max_length=64, unique=True, index=True
+    )  # sha256 of the resume token, never the token
     revision: int = Field(default=0)  # optimistic locking: bumped by every save
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)

@@ -60,22 +60,40 @@ def case_view(entry: BookletEntry, catalogue: PracticeCatalogue, locale: str, nu
     result = score(questionnaire, entry.answers, catalogue)
     sdg = catalogue.sdg
     # The company's goals only, in goal order, shaded by strength.
-    goals = [{"number": g.number, "short": sdg.goal(g.number).short_in(locale), "color": sdg.goal(g.number).color,
-              "level": g.level} for g in result.goals if g.level != GoalLevel.NONE]
+    goals = [
+        {
+            "number": g.number,
+            "short": sdg.goal(g.number).short_in(locale),
+            "color": sdg.goal(g.number).color,
+            "level": g.level,
+        }
+        for g in result.goals
+        if g.level != GoalLevel.NONE
+    ]
     low, high = TARGETS_SHOWN
     top = [t for t in result.targets if t.contribution >= 1.0][:high] or list(result.targets[:low])
     labels = {a.id: a.label.get(locale) for a in questionnaire.areas}
-    rows = [{"label": labels[a.area], "score": None if a.score is None else float(a.score)} for a in result.areas]
+    rows = [
+        {"label": labels[a.area], "score": None if a.score is None else float(a.score)} for a in result.areas
+    ]
     texts = {key: getattr(study, key) for key in SECTIONS}
     return {
         "number": number,
         "company": company.name if company else "",
         "motto": study.motto if "motto" in allowed else "",
         **_profile(questionnaire, company, locale),
-        "sections": [(gettext(locale, NARRATIVE_NAMES[k]), texts[k]) for k in SECTIONS if k in allowed and texts[k].strip()],
-        "tiles": goal_tiles(goals, gettext(locale, N_("Contribution to the 17 SDGs")), columns=8, size=72) if goals else "",
+        "sections": [
+            (gettext(locale, NARRATIVE_NAMES[k]), texts[k])
+            for k in SECTIONS
+            if k in allowed and texts[k].strip()
+        ],
+        "tiles": goal_tiles(goals, gettext(locale, N_("Contribution to the 17 SDGs")), columns=8, size=72)
+        if goals
+        else "",
         "targets": [{"code": t.code, "text": sdg.target(t.code).text_in(locale)} for t in top],
-        "chart": area_chart(rows, maturity_levels(questionnaire, locale), gettext(locale, N_("Scores by area")), width=520),
+        "chart": area_chart(
+            rows, maturity_levels(questionnaire, locale), gettext(locale, N_("Scores by area")), width=520
+        ),
         "digest": "",
     }
 
@@ -92,7 +110,9 @@ def _profile(questionnaire: Questionnaire, company, locale: str) -> dict[str, st
     }
 
 
-def booklet_content(db: Session, round_ids: list[int], definitions: Definitions, locale: str, sources: Markup) -> Booklet:
+def booklet_content(
+    db: Session, round_ids: list[int], definitions: Definitions, locale: str, sources: Markup
+) -> Booklet:
     rounds = [db.get(Round, rid) for rid in round_ids]
     if any(r is None for r in rounds):
         raise LookupError("no such round")
@@ -110,9 +130,12 @@ def _booklet(rounds: list[Round], locale: str, sources: Markup, regions: list[di
     forewords = [r.foreword_ja if locale == "ja" else r.foreword_en for r in rounds]
     return Booklet(
         title=t(N_("Community-Based Survey of SMEs with Consideration for Sustainability")),
-        series=t(N_("Case studies")), rounds=names,
+        series=t(N_("Case studies")),
+        rounds=names,
         regions=" / ".join(dict.fromkeys(r.region for r in rounds if r.region)),
         years=t(N_("Fiscal year {years}"), years=", ".join(sorted({str(r.fiscal_year) for r in rounds}))),
         publisher=" / ".join(dict.fromkeys(r.organiser(locale) for r in rounds if r.organiser(locale))),
-        foreword="\n\n".join(f for f in forewords if f), sources=sources, regions_list=regions,
+        foreword="\n\n".join(f for f in forewords if f),
+        sources=sources,
+        regions_list=regions,
     )

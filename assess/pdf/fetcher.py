@@ -27,9 +27,11 @@ class StaticFetcher(URLFetcher):
 
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
         if url.startswith(SCHEME):
-            path = (STATIC / url[len(SCHEME):].split("?")[0].lstrip("/")).resolve()
+            path = (STATIC / url[len(SCHEME) :].split("?")[0].lstrip("/")).resolve()
             if path.is_file() and STATIC in path.parents:
                 mime, _ = mimetypes.guess_type(path.name)
-                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime or "application/octet-stream"})
+                return URLFetcherResponse(
+                    url, path.read_bytes(), {"Content-Type": mime or "application/octet-stream"}
+                )
         self.refused.append(url[:200])
         raise RefusedFetch(f"refused to fetch {url[:200]!r}: only the app's own static files are allowed")

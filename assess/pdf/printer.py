@@ -30,8 +30,14 @@ class PdfPrinter:
         self.definitions = definitions
         self.env = env or print_environment()
 
-    def booklet(self, db: Session, round_ids: list[int], locale: str, progress: Progress | None = None,
-                single: bool | None = None) -> tuple[bytes, int]:
+    def booklet(
+        self,
+        db: Session,
+        round_ids: list[int],
+        locale: str,
+        progress: Progress | None = None,
+        single: bool | None = None,
+    ) -> tuple[bytes, int]:
         booklet = booklet_content(db, round_ids, self.definitions, locale, sources_html())
         cases = len(booklet.cases)
         if cases == 0:
@@ -50,11 +56,17 @@ class PdfPrinter:
     def report(self, db: Session, response: Response, locale: str) -> bytes:
         feedback = response_feedback(db, self.definitions, response, locale, medium="print")
         company = db.get(Company, response.company_id) if response.company_id else None
-        html = self.env.get_template("print/report.html").render({
-            **i18n_context(locale), "feedback": feedback, "company": company,
-            "round": db.get(Round, response.round_id), "response": response,
-            "title": gettext(locale, N_("Sustainability feedback report")), "sources": sources_html(),
-        })
+        html = self.env.get_template("print/report.html").render(
+            {
+                **i18n_context(locale),
+                "feedback": feedback,
+                "company": company,
+                "round": db.get(Round, response.round_id),
+                "response": response,
+                "title": gettext(locale, N_("Sustainability feedback report")),
+                "sources": sources_html(),
+            }
+        )
         return render_html(html)[0]
 
 

@@ -17,8 +17,9 @@ import hashlib
 import io
 import os
 from collections import OrderedDict
-from concurrent.futures import ProcessPoolExecutor, TimeoutError as FutureTimeout
-from typing import Callable
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 
 from jinja2 import Environment
 from markupsafe import Markup
@@ -33,7 +34,7 @@ WORKERS = max(1, min(2, os.cpu_count() or 1))
 # Case studies per separately rendered part: fewer parts repeat fewer fonts and
 # start-up costs; smaller ones re-render less when one case study changes.
 CHUNK_CASES = 10
-_CACHE: "OrderedDict[str, tuple[bytes, int, dict]]" = OrderedDict()
+_CACHE: OrderedDict[str, tuple[bytes, int, dict]] = OrderedDict()
 CACHE_SIZE = 2000
 _POOL: ProcessPoolExecutor | None = None
 
@@ -45,7 +46,9 @@ class RenderError(Exception):
 def css_string(value: str) -> Markup:
     """A CSS string literal: every ASCII character but letters and digits escaped,
     so it is safe inside <style> (hence Markup, not HTML-escaped again)."""
-    return Markup('"' + "".join(c if not c.isascii() or c.isalnum() else f"\\{ord(c):x} " for c in str(value)) + '"')
+    return Markup(
+        '"' + "".join(c if not c.isascii() or c.isalnum() else f"\\{ord(c):x} " for c in str(value)) + '"'
+    )
 
 
 # --- in worker processes -------------------------------------------------------------
@@ -97,7 +100,9 @@ def start_parts(htmls: dict[object, str]) -> dict[object, tuple[str, object]]:
     return started
 
 
-def finish_parts(started: dict, names: dict[object, str], progress: Callable[[int], None] | None = None) -> dict[object, tuple[bytes, int, dict]]:
+def finish_parts(
+    started: dict, names: dict[object, str], progress: Callable[[int], None] | None = None
+) -> dict[object, tuple[bytes, int, dict]]:
     out = {}
     for key, (digest, pending) in started.items():
         if isinstance(pending, tuple):
@@ -106,7 +111,9 @@ def finish_parts(started: dict, names: dict[object, str], progress: Callable[[in
             try:
                 out[key] = pending.result(timeout=PART_TIMEOUT)
             except FutureTimeout:
-                raise RenderError(f"{names.get(key, key)}: rendering took longer than {PART_TIMEOUT} s") from None
+                raise RenderError(
+                    f"{names.get(key, key)}: rendering took longer than {PART_TIMEOUT} s"
+                ) from None
             except Exception as exc:  # the worker's error, with the part it belongs to
                 raise RenderError(f"{names.get(key, key)}: {exc}") from None
             _CACHE[digest] = out[key]
@@ -117,15 +124,21 @@ def finish_parts(started: dict, names: dict[object, str], progress: Callable[[in
     return out
 
 
-def render_parts(htmls: dict[object, str], names: dict[object, str], progress: Callable[[int], None] | None = None) -> dict[object, tuple[bytes, int, dict]]:
+def render_parts(
+    htmls: dict[object, str], names: dict[object, str], progress: Callable[[int], None] | None = None
+) -> dict[object, tuple[bytes, int, dict]]:
     return finish_parts(start_parts(htmls), names, progress)
 
 
 # --- booklets ---------------------------------------------------------------------------
 
 
-def booklet_html(env: Environment, context: dict, booklet: Booklet, part=None, pages: dict | None = None, keys=()) -> str:
-    return env.get_template("print/booklet.html").render({**context, "b": booklet, "part": part, "pages": pages or {}, "keys": list(keys)})
+def booklet_html(
+    env: Environment, context: dict, booklet: Booklet, part=None, pages: dict | None = None, keys=()
+) -> str:
+    return env.get_template("print/booklet.html").render(
+        {**context, "b": booklet, "part": part, "pages": pages or {}, "keys": list(keys)}
+    )
 
 
 def render_single(env: Environment, context: dict, booklet: Booklet) -> bytes:
@@ -133,7 +146,9 @@ def render_single(env: Environment, context: dict, booklet: Booklet) -> bytes:
     return _finish(PdfReader(io.BytesIO(pdf)), booklet, context["locale"], [], stamp=None)
 
 
-def render_booklet(env: Environment, context: dict, booklet: Booklet, progress: Callable[[int], None] | None = None) -> bytes:
+def render_booklet(
+    env: Environment, context: dict, booklet: Booklet, progress: Callable[[int], None] | None = None
+) -> bytes:
     chunks: list[list] = []
     for region in booklet.regions_list:
         items = [("divider", region["index"])] + [("case", c["number"]) for c in region["cases"]]
@@ -144,8 +159,14 @@ def render_booklet(env: Environment, context: dict, booklet: Booklet, progress: 
     names = {}
     for i, chunk in enumerate(chunks):
         companies = [c["company"] for c in booklet.cases if ("case", c["number"]) in chunk]
-        names[i] = "case studies " + ", ".join(f"#{k[1]}" for k in chunk if k[0] == "case") + f" ({', '.join(companies)})"
-    htmls = {i: booklet_html(env, context, booklet, part="chunk", keys=chunk) for i, chunk in enumerate(chunks)}
+        names[i] = (
+            "case studies "
+            + ", ".join(f"#{k[1]}" for k in chunk if k[0] == "case")
+            + f" ({', '.join(companies)})"
+        )
+    htmls = {
+        i: booklet_html(env, context, booklet, part="chunk", keys=chunk) for i, chunk in enumerate(chunks)
+    }
     htmls["closing"] = booklet_html(env, context, booklet, part="closing")
     # The front matter's length does not depend on the numbers in its contents list.
     provisional = {c["number"]: 999 for c in booklet.cases}
@@ -175,17 +196,20 @@ def render_booklet(env: Environment, context: dict, booklet: Booklet, progress: 
 
 def _footer_html(total: int) -> str:
     pages = "".join('<div class="p"></div>' for _ in range(total))
-    return ("<!doctype html><html><head><style>"
-            "@page { size: A4; margin: 22mm 18mm 20mm 18mm; @bottom-center { content: counter(page) \" / \" counter(pages);"
-            " font-family: 'Noto Sans CJK JP', sans-serif; font-size: 8pt; color: #5a6570; } }"
-            "@page :first { @bottom-center { content: none; } }"
-            ".p { break-after: page; height: 1px; }</style></head><body>" + pages + "</body></html>")
+    return (
+        "<!doctype html><html><head><style>"
+        '@page { size: A4; margin: 22mm 18mm 20mm 18mm; @bottom-center { content: counter(page) " / " '
+        "counter(pages);"
+        " font-family: 'Noto Sans CJK JP', sans-serif; font-size: 8pt; color: #5a6570; } }"
+        "@page :first { @bottom-center { content: none; } }"
+        ".p { break-after: page; height: 1px; }</style></head><body>" + pages + "</body></html>"
+    )
 
 
 def _finish(source, booklet: Booklet, locale: str, outline: list, stamp: PdfReader | None) -> bytes:
     writer = source if isinstance(source, PdfWriter) else PdfWriter(clone_from=source)
     if stamp is not None:
-        for page, layer in zip(writer.pages, stamp.pages):
+        for page, layer in zip(writer.pages, stamp.pages, strict=True):
             page.merge_page(layer)
     for number, company, index in outline:
         writer.add_outline_item(title=f"#{number} {company}", page_number=index)

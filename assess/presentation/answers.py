@@ -18,10 +18,22 @@ def review_sections(questionnaire: Questionnaire, answers: Mapping[str, Any], lo
     out = []
     for section in questionnaire.sections:
         rows = [
-            {"id": q.id, "label": q.label.get(locale), "answer": answer_text(q, answers.get(q.id), answers, locale),
-             "missing": q.id in missing, "required": q.required}
-            for q in section.questions if visible[q.id]
+            {
+                "id": q.id,
+                "label": q.label.get(locale),
+                "answer": answer_text(q, answers.get(q.id), answers, locale),
+                "missing": q.id in missing,
+                "required": q.required,
+            }
+            for q in section.questions
+            if visible[q.id]
         ]
-        out.append({"id": section.id, "title": section.title.get(locale), "rows": rows,
-                    "missing": sum(r["missing"] for r in rows)})
+        out.append(
+            {
+                "id": section.id,
+                "title": section.title.get(locale),
+                "rows": rows,
+                "missing": sum(1 for r in rows if r["missing"]),
+            }
+        )
     return out

@@ -1,8 +1,8 @@
-"""Server-side SVG: area-score chart and SDG goal tiles.
+"""Server-side SVG: area-score chart, SDG goal tiles, box plots, tallies, heat map.
 
 Drawn here rather than in the browser so the same pictures appear on screen,
 in print and in PDFs, without JavaScript. Colours are SVG attributes (the
-Content-Security-Policy allows no inline styles). Every text is escaped.
+Content-Security-Policy allows no inline styles). Every text and attribute is escaped.
 """
 
 from __future__ import annotations
@@ -11,46 +11,88 @@ from markupsafe import Markup, escape
 
 LEVEL_SHADES = ("#f3f5f6", "#e6ecef", "#d9e3e7", "#ccdadf", "#bfd1d7")
 BAR = "#0a6e5a"
+INK, MUTED, GRID = "#1d2329", "#5a6570", "#e1e7ea"
 TILE_OPACITY = {"none": 0.18, "some": 0.6, "strong": 1.0}
 
 
+def _value(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def _attributes(attrs: dict[str, object]) -> str:
+    """Attribute names take `_` for `-`; a trailing `_` is dropped (`class_`). Values are escaped."""
+    return "".join(f' {k.rstrip("_").replace("_", "-")}="{escape(_value(v))}"' for k, v in attrs.items())
+
+
+def el(tag: str, content: object = None, **attrs: object) -> str:
+    """One SVG element, its text escaped."""
+    if content is None:
+        return f"<{tag}{_attributes(attrs)}/>"
+    return f"<{tag}{_attributes(attrs)}>{escape(_value(content))}</{tag}>"
+
+
+def svg(width: int, height: float, kind: str, title: str, parts: list[str], title_id: str = "") -> Markup:
+    """A scalable picture with its title for screen readers."""
+    attrs: dict[str, object] = {
+        "xmlns": "http://www.w3.org/2000/svg",
+        "viewBox": f"0 0 {width} {_value(height)}",
+        "width": "100%",
+        "role": "img",
+        "class_": kind,
+    }
+    if title_id:
+        attrs["aria_labelledby"] = title_id
+    name = el("title", title, id=title_id) if title_id else el("title", title)
+    return Markup(f"<svg{_attributes(attrs)}>" + name + "".join(parts) + "</svg>")
+
+
 def area_chart(rows: list[dict], levels: list[dict], title: str, width: int = 560) -> Markup:
-    """Horizontal bars, one per row ({label, score, level_label}), over the maturity bands.
+    """Horizontal bars, one per row ({label, score}), over the maturity bands.
 
     `levels`: [{label, min}] ascending. A row without a score shows a dash.
     """
     label_w, bar_h, gap, top = 170, 22, 12, 28
     plot_w = width - label_w - 60
     height = top + len(rows) * (bar_h + gap) + 24
-    x0 = label_w
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" class="chart" aria-labelledby="chart-title">',
-        f'<title id="chart-title">{escape(title)}</title>',
-    ]
+    parts = []
     for i, level in enumerate(levels):
-        start = level["min"]
         end = levels[i + 1]["min"] if i + 1 < len(levels) else 100
-        x, w = x0 + plot_w * start / 100, plot_w * (end - start) / 100
-        parts.append(f'<rect x="{x:.1f}" y="{top - 18}" width="{w:.1f}" height="{height - top - 6}" fill="{LEVEL_SHADES[i % len(LEVEL_SHADES)]}"/>')
-        parts.append(f'<text x="{x + 3:.1f}" y="{top - 6}" font-size="10" fill="#4a5560">{escape(level["label"])}</text>')
+        x, w = label_w + plot_w * level["min"] / 100, plot_w * (end - level["min"]) / 100
+        shade = LEVEL_SHADES[i % len(LEVEL_SHADES)]
+        parts.append(el("rect", x=float(x), y=top - 18, width=float(w), height=height - top - 6, fill=shade))
+        parts.append(el("text", level["label"], x=float(x + 3), y=top - 6, font_size=10, fill="#4a5560"))
     for i, row in enumerate(rows):
         y = top + i * (bar_h + gap)
-        parts.append(f'<text x="{label_w - 8}" y="{y + bar_h * 0.7:.1f}" font-size="13" text-anchor="end" fill="#1d2329">{escape(row["label"])}</text>')
-        score = row.get("score")
-        if score is None:
-            parts.append(f'<text x="{x0 + 4}" y="{y + bar_h * 0.7:.1f}" font-size="13" fill="#5a6570">–</text>')
+        baseline = float(y + bar_h * 0.7)
+        parts.append(
+            el("text", row["label"], x=label_w - 8, y=baseline, font_size=13, text_anchor="end", fill=INK)
+        )
+        if row.get("score") is None:
+            parts.append(el("text", "–", x=label_w + 4, y=baseline, font_size=13, fill=MUTED))
             continue
-        w = plot_w * max(0.0, min(100.0, float(score))) / 100
-        parts.append(f'<rect x="{x0}" y="{y}" width="{w:.1f}" height="{bar_h}" rx="3" fill="{BAR}"/>')
-        parts.append(f'<text x="{x0 + w + 6:.1f}" y="{y + bar_h * 0.7:.1f}" font-size="13" font-weight="bold" fill="#1d2329">{float(score):.0f}</text>')
-    parts.append("</svg>")
-    return Markup("".join(parts))
+        score = float(row["score"])
+        w = plot_w * max(0.0, min(100.0, score)) / 100
+        parts.append(el("rect", x=label_w, y=y, width=float(w), height=bar_h, rx=3, fill=BAR))
+        parts.append(
+            el(
+                "text",
+                f"{score:.0f}",
+                x=float(label_w + w + 6),
+                y=baseline,
+                font_size=13,
+                font_weight="bold",
+                fill=INK,
+            )
+        )
+    return svg(width, height, "chart", title, parts, title_id="chart-title")
 
 
 def _light(color: str) -> bool:
     """True for colours too light for white text (relative luminance, WCAG)."""
     try:
-        r, g, b = (int(color.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4))
+        r, g, b = (int(color.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4))
     except ValueError:
         return False
     lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
@@ -69,7 +111,7 @@ def _lines(text: str, per_line: int) -> list[str]:
                 line = f"{line} {word}".strip()
         lines.append(line)
     else:
-        lines = [text[i:i + per_line] for i in range(0, len(text), per_line)]
+        lines = [text[i : i + per_line] for i in range(0, len(text), per_line)]
     return lines[:3]
 
 
@@ -78,25 +120,25 @@ def goal_tiles(goals: list[dict], title: str, columns: int = 6, size: int = 92) 
     by_number = sorted(goals, key=lambda g: g["number"])
     rows = (len(by_number) + columns - 1) // columns
     gap = 6
-    width, height = columns * (size + gap), rows * (size + gap)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" class="tiles" aria-labelledby="tiles-title">',
-        f'<title id="tiles-title">{escape(title)}</title>',
+        _tile(goal, (i % columns) * (size + gap), (i // columns) * (size + gap), size)
+        for i, goal in enumerate(by_number)
     ]
-    for i, goal in enumerate(by_number):
-        x, y = (i % columns) * (size + gap), (i // columns) * (size + gap)
-        opacity = TILE_OPACITY.get(goal.get("level", "none"), 0.18)
-        parts.append(f'<g transform="translate({x},{y})">')
-        parts.append(f'<rect width="{size}" height="{size}" rx="4" fill="{escape(goal["color"])}" fill-opacity="{opacity}"/>')
-        ink = "#ffffff" if opacity >= 1.0 and not _light(goal["color"]) else "#1d2329"
-        k = size / 92  # text scales with the tile
-        parts.append(f'<text x="{8 * k:.1f}" y="{30 * k:.1f}" font-size="{26 * k:.1f}" font-weight="bold" fill="{ink}">{goal["number"]}</text>')
-        per_line = 7 if any(ord(c) > 0x3000 for c in goal["short"]) else 13
-        for j, line in enumerate(_lines(goal["short"], per_line)):
-            parts.append(f'<text x="{8 * k:.1f}" y="{(50 + j * 13) * k:.1f}" font-size="{10.5 * k:.1f}" fill="{ink}">{escape(line)}</text>')
-        parts.append("</g>")
-    parts.append("</svg>")
-    return Markup("".join(parts))
+    return svg(columns * (size + gap), rows * (size + gap), "tiles", title, parts, title_id="tiles-title")
+
+
+def _tile(goal: dict, x: int, y: int, size: int) -> str:
+    opacity = TILE_OPACITY.get(goal.get("level", "none"), 0.18)
+    ink = "#ffffff" if opacity >= 1.0 and not _light(goal["color"]) else INK
+    k = size / 92  # text scales with the tile
+    parts = [
+        el("rect", width=size, height=size, rx=4, fill=goal["color"], fill_opacity=opacity),
+        el("text", goal["number"], x=8 * k, y=30 * k, font_size=26 * k, font_weight="bold", fill=ink),
+    ]
+    per_line = 7 if any(ord(c) > 0x3000 for c in goal["short"]) else 13
+    for j, line in enumerate(_lines(goal["short"], per_line)):
+        parts.append(el("text", line, x=8 * k, y=(50 + j * 13) * k, font_size=10.5 * k, fill=ink))
+    return f'<g transform="translate({x},{y})">' + "".join(parts) + "</g>"
 
 
 def quartile_chart(rows: list[tuple[str, dict | None]], title: str, width: int = 560) -> Markup:
@@ -104,40 +146,54 @@ def quartile_chart(rows: list[tuple[str, dict | None]], title: str, width: int =
     label_w, row_h, top = 170, 30, 10
     plot_w = width - label_w - 20
     height = top + len(rows) * row_h + 20
-    x = lambda v: label_w + plot_w * max(0.0, min(100.0, float(v))) / 100  # noqa: E731
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" class="chart"><title>{escape(title)}</title>']
+
+    def x(v: float) -> float:
+        return label_w + plot_w * max(0.0, min(100.0, float(v))) / 100
+
+    parts = []
     for tick in range(0, 101, 20):
-        parts.append(f'<line x1="{x(tick):.1f}" x2="{x(tick):.1f}" y1="{top}" y2="{height - 16}" stroke="#e1e7ea"/>'
-                     f'<text x="{x(tick):.1f}" y="{height - 4}" font-size="10" text-anchor="middle" fill="#5a6570">{tick}</text>')
+        parts.append(el("line", x1=x(tick), x2=x(tick), y1=top, y2=height - 16, stroke=GRID))
+        parts.append(
+            el("text", tick, x=x(tick), y=height - 4, font_size=10, text_anchor="middle", fill=MUTED)
+        )
     for i, (label, st) in enumerate(rows):
         y = top + i * row_h
-        parts.append(f'<text x="{label_w - 8}" y="{y + 18}" font-size="12" text-anchor="end" fill="#1d2329">{escape(label)}</text>')
+        parts.append(el("text", label, x=label_w - 8, y=y + 18, font_size=12, text_anchor="end", fill=INK))
         if not st:
             continue
-        mid = y + 13
-        parts.append(f'<line x1="{x(st["min"]):.1f}" x2="{x(st["max"]):.1f}" y1="{mid}" y2="{mid}" stroke="#5a6570"/>')
-        parts.append(f'<rect x="{x(st["q1"]):.1f}" y="{y + 4}" width="{max(1.0, x(st["q3"]) - x(st["q1"])):.1f}" height="18" fill="#bfe0d6" stroke="{BAR}"/>')
-        parts.append(f'<line x1="{x(st["median"]):.1f}" x2="{x(st["median"]):.1f}" y1="{y + 4}" y2="{y + 22}" stroke="{BAR}" stroke-width="3"/>')
-    parts.append("</svg>")
-    return Markup("".join(parts))
+        box = max(1.0, x(st["q3"]) - x(st["q1"]))
+        parts.append(el("line", x1=x(st["min"]), x2=x(st["max"]), y1=y + 13, y2=y + 13, stroke=MUTED))
+        parts.append(el("rect", x=x(st["q1"]), y=y + 4, width=box, height=18, fill="#bfe0d6", stroke=BAR))
+        parts.append(
+            el(
+                "line",
+                x1=x(st["median"]),
+                x2=x(st["median"]),
+                y1=y + 4,
+                y2=y + 22,
+                stroke=BAR,
+                stroke_width=3,
+            )
+        )
+    return svg(width, height, "chart", title, parts)
 
 
 def bar_tally(items: list[tuple[str, int]], title: str, width: int = 560) -> Markup:
     """Horizontal bars with counts."""
-    label_w, row_h = 230, 24
-    top = 6
+    label_w, row_h, top = 230, 24, 6
     most = max([n for _, n in items] or [1]) or 1
     plot_w = width - label_w - 50
     height = top + max(1, len(items)) * row_h + 6
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" class="chart"><title>{escape(title)}</title>']
+    parts = []
     for i, (label, n) in enumerate(items):
         y = top + i * row_h
         w = plot_w * n / most
-        parts.append(f'<text x="{label_w - 8}" y="{y + 15}" font-size="12" text-anchor="end" fill="#1d2329">{escape(label[:30])}</text>'
-                     f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="16" fill="{BAR}"/>'
-                     f'<text x="{label_w + w + 5:.1f}" y="{y + 15}" font-size="12" fill="#1d2329">{n}</text>')
-    parts.append("</svg>")
-    return Markup("".join(parts))
+        parts.append(
+            el("text", label[:30], x=label_w - 8, y=y + 15, font_size=12, text_anchor="end", fill=INK)
+        )
+        parts.append(el("rect", x=label_w, y=y + 3, width=float(w), height=16, fill=BAR))
+        parts.append(el("text", n, x=float(label_w + w + 5), y=y + 15, font_size=12, fill=INK))
+    return svg(width, height, "chart", title, parts)
 
 
 def heat_map(rows: list[dict], goals: list[tuple[int, str]], title: str, cell: int = 22) -> Markup:
@@ -145,14 +201,42 @@ def heat_map(rows: list[dict], goals: list[tuple[int, str]], title: str, cell: i
     label_w, top = 190, 26
     width = label_w + len(goals) * cell + 4
     height = top + len(rows) * cell + 4
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" class="chart heat"><title>{escape(title)}</title>']
-    for j, (number, _) in enumerate(goals):
-        parts.append(f'<text x="{label_w + j * cell + cell / 2:.1f}" y="{top - 8}" font-size="10" text-anchor="middle" fill="#1d2329">{number}</text>')
+    parts = [
+        el(
+            "text",
+            number,
+            x=float(label_w + j * cell + cell / 2),
+            y=top - 8,
+            font_size=10,
+            text_anchor="middle",
+            fill=INK,
+        )
+        for j, (number, _) in enumerate(goals)
+    ]
     for i, row in enumerate(rows):
         y = top + i * cell
-        parts.append(f'<text x="{label_w - 6}" y="{y + cell * 0.7:.1f}" font-size="11" text-anchor="end" fill="#1d2329">{escape(row["company"][:22])}</text>')
+        parts.append(
+            el(
+                "text",
+                row["company"][:22],
+                x=label_w - 6,
+                y=float(y + cell * 0.7),
+                font_size=11,
+                text_anchor="end",
+                fill=INK,
+            )
+        )
         for j, (number, color) in enumerate(goals):
             level = row["goals"].get(number, (0.0, "none"))[1]
-            parts.append(f'<rect x="{label_w + j * cell}" y="{y}" width="{cell - 2}" height="{cell - 2}" fill="{escape(color)}" fill-opacity="{TILE_OPACITY.get(level, 0.18)}"/>')
-    parts.append("</svg>")
-    return Markup("".join(parts))
+            parts.append(
+                el(
+                    "rect",
+                    x=label_w + j * cell,
+                    y=y,
+                    width=cell - 2,
+                    height=cell - 2,
+                    fill=color,
+                    fill_opacity=TILE_OPACITY.get(level, 0.18),
+                )
+            )
+    return svg(width, height, "chart heat", title, parts)

@@ -8,13 +8,13 @@ builds on it for pages and reports; the command line uses it directly.
 
 from __future__ import annotations
 
-from typing import Any
+from fractions import Fraction
 
 from assess.i18n import N_, gettext
 from assess.questionnaire.model import Questionnaire
 from assess.questionnaire.types import answer_text
 from assess.scoring.catalogue import PracticeCatalogue
-from assess.scoring.result import QuestionStatus, ScoreResult, apportion
+from assess.scoring.result import AreaScore, QuestionStatus, ScoreResult, apportion
 
 REASONS = {
     "scored": N_("Answered: {earned} of {possible} points."),
@@ -28,51 +28,75 @@ SSE_NAMES = {"economic": N_("Economic"), "social": N_("Social"), "democratic": N
 SSE_LEVELS = {"none": N_("not shown yet"), "partial": N_("partly shown"), "clear": N_("clearly shown")}
 
 
-def fmt(value: float | None, decimals: int = 1) -> str:
+def fmt(value: float | Fraction | None, decimals: int = 1) -> str:
     if value is None:
         return "–"
     text = f"{float(value):.{decimals}f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def explanation_rows(result: ScoreResult, questionnaire: Questionnaire, answers: dict, locale: str) -> list[dict]:
+def explanation_rows(
+    result: ScoreResult, questionnaire: Questionnaire, answers: dict, locale: str
+) -> list[dict]:
     """One row per question, with contributions rounded so each area's rows add
     up to the area score as shown."""
     rows = []
     by_area: dict[str, list[int]] = {}
     for i, item in enumerate(result.explanation):
         q = questionnaire.question(item.question)
-        reason = gettext(locale, REASONS[item.status], earned=fmt(item.earned, 2), possible=fmt(item.possible, 2))
-        rows.append({
-            "question": q.id, "section": q.section_id, "area": item.area, "label": q.label.get(locale),
-            "answer": answer_text(q, item.answer, answers, locale), "status": item.status,
-            "earned": float(item.earned), "possible": float(item.possible), "reason": reason,
-            "practices": list(item.practices), "contribution": 0.0,
-        })
+        reason = gettext(
+            locale, REASONS[item.status], earned=fmt(item.earned, 2), possible=fmt(item.possible, 2)
+        )
+        rows.append(
+            {
+                "question": q.id,
+                "section": q.section_id,
+                "area": item.area,
+                "label": q.label.get(locale),
+                "answer": answer_text(q, item.answer, answers, locale),
+                "status": item.status,
+                "earned": float(item.earned),
+                "possible": float(item.possible),
+                "reason": reason,
+                "practices": list(item.practices),
+                "contribution": 0.0,
+            }
+        )
         if item.area and item.status in (QuestionStatus.SCORED, QuestionStatus.UNANSWERED):
             by_area.setdefault(item.area, []).append(i)
-    for area, indices in by_area.items():
-        for i, shown in zip(indices, apportion([result.contribution(result.explanation[i]) for i in indices])):
-            rows[i]["contribution"] = shown
+    for indices in by_area.values():
+        shown = apportion([result.contribution(result.explanation[i]) for i in indices])
+        for i, value in zip(indices, shown, strict=True):
+            rows[i]["contribution"] = value
     return rows
 
 
 def maturity_levels(questionnaire: Questionnaire, locale: str) -> list[dict]:
     """The maturity bands, lowest first: for charts, legends and filters."""
     return [
-        {"id": level.id, "label": level.label.get(locale), "min": level.min,
-         "description": level.description.get(locale) if level.description else ""}
+        {
+            "id": level.id,
+            "label": level.label.get(locale),
+            "min": level.min,
+            "description": level.description.get(locale) if level.description else "",
+        }
         for level in questionnaire.maturity_levels
     ]
 
 
-def describe(result: ScoreResult, questionnaire: Questionnaire, catalogue: PracticeCatalogue, answers: dict, locale: str) -> dict:
+def describe(
+    result: ScoreResult,
+    questionnaire: Questionnaire,
+    catalogue: PracticeCatalogue,
+    answers: dict,
+    locale: str,
+) -> dict:
     sdg = catalogue.sdg
     levels = {level.id: level for level in questionnaire.maturity_levels}
     area_labels = {a.id: a.label.get(locale) for a in questionnaire.areas}
 
-    def area_view(area) -> dict:
-        level = levels.get(area.level)
+    def area_view(area: AreaScore) -> dict:
+        level = levels.get(area.level) if area.level else None
         return {
             "id": area.area,
             "label": area_labels.get(area.area, gettext(locale, N_("Overall"))),
@@ -87,27 +111,46 @@ def describe(result: ScoreResult, questionnaire: Questionnaire, catalogue: Pract
         for evidence, strength in result.chain(t):
             q = questionnaire.question(evidence.question)
             practice = catalogue[evidence.practice]
-            link = next(l for l in practice.links if l.target == t.code)
-            chain.append({
-                "question": q.label.get(locale),
-                "answer": answer_text(q, evidence.answer, answers, locale),
-                "practice": practice.label.get(locale),
-                "strength": strength,
-                "rationale": link.rationale.get(locale),
-            })
-        targets.append({"code": t.code, "goal": t.goal, "contribution": t.contribution, "text": sdg.target(t.code).text_in(locale), "chain": chain})
+            link = next(k for k in practice.links if k.target == t.code)
+            chain.append(
+                {
+                    "question": q.label.get(locale),
+                    "answer": answer_text(q, evidence.answer, answers, locale),
+                    "practice": practice.label.get(locale),
+                    "strength": strength,
+                    "rationale": link.rationale.get(locale),
+                }
+            )
+        targets.append(
+            {
+                "code": t.code,
+                "goal": t.goal,
+                "contribution": t.contribution,
+                "text": sdg.target(t.code).text_in(locale),
+                "chain": chain,
+            }
+        )
     goals = []
     for g in result.goals:
         goal = sdg.goal(g.number)
-        goals.append({
-            "number": g.number, "short": goal.short_in(locale), "title": goal.title_in(locale), "color": goal.color,
-            "aggregate": g.aggregate, "level": g.level, "level_label": gettext(locale, LEVEL_NAMES[g.level]), "targets": list(g.targets),
-        })
+        goals.append(
+            {
+                "number": g.number,
+                "short": goal.short_in(locale),
+                "title": goal.title_in(locale),
+                "color": goal.color,
+                "aggregate": g.aggregate,
+                "level": g.level,
+                "level_label": gettext(locale, LEVEL_NAMES[g.level]),
+                "targets": list(g.targets),
+            }
+        )
     opportunities = [
         {
             "practice": catalogue[o.practice].label.get(locale),
             "suggestion": catalogue[o.practice].suggestion.get(locale),
-            "points": round(o.points, 1), "sdg": o.sdg,
+            "points": round(o.points, 1),
+            "sdg": o.sdg,
             "new_targets": list(o.new_targets),
             "questions": [questionnaire.question(qid).label.get(locale) for qid in o.questions],
         }
@@ -115,13 +158,17 @@ def describe(result: ScoreResult, questionnaire: Questionnaire, catalogue: Pract
     ]
     sse = [
         {
-            "feature": f.feature, "label": gettext(locale, SSE_NAMES[f.feature]), "level": f.level,
+            "feature": f.feature,
+            "label": gettext(locale, SSE_NAMES[f.feature]),
+            "level": f.level,
             "level_label": gettext(locale, SSE_LEVELS[f.level]),
             "shown": [catalogue[p].label.get(locale) for p in f.shown],
             "reachable": len(f.reachable),
             "answers": [
-                {"question": questionnaire.question(e.question).label.get(locale),
-                 "answer": answer_text(questionnaire.question(e.question), e.answer, answers, locale)}
+                {
+                    "question": questionnaire.question(e.question).label.get(locale),
+                    "answer": answer_text(questionnaire.question(e.question), e.answer, answers, locale),
+                }
                 for e in f.evidence
             ],
         }

@@ -56,27 +56,50 @@ class FeedbackView:
     unanswered: list[str]
 
 
-def feedback_view(result: ScoreResult, questionnaire: Questionnaire, catalogue: PracticeCatalogue,
-                  answers: Mapping[str, Any], locale: str, medium: str = "screen") -> FeedbackView:
+def feedback_view(
+    result: ScoreResult,
+    questionnaire: Questionnaire,
+    catalogue: PracticeCatalogue,
+    answers: Mapping[str, Any],
+    locale: str,
+    medium: str = "screen",
+) -> FeedbackView:
     size = MEDIA[medium]
     view = describe(result, questionnaire, catalogue, dict(answers), locale)
     levels = maturity_levels(questionnaire, locale)
-    chart = area_chart([view["overall"], *view["areas"]], levels, gettext(locale, N_("Scores by area")),
-                       width=size.chart_width)
-    tiles = goal_tiles(view["goals"], gettext(locale, N_("Contribution to the 17 SDGs")),
-                       columns=size.tile_columns, size=size.tile_size)
+    chart = area_chart(
+        [view["overall"], *view["areas"]],
+        levels,
+        gettext(locale, N_("Scores by area")),
+        width=size.chart_width,
+    )
+    tiles = goal_tiles(
+        view["goals"],
+        gettext(locale, N_("Contribution to the 17 SDGs")),
+        columns=size.tile_columns,
+        size=size.tile_size,
+    )
     return FeedbackView(
-        overall=view["overall"], areas=view["areas"], levels=levels, chart=chart,
-        explanation=view["explanation"], explained_sections=_by_section(questionnaire, view["explanation"], locale),
-        goals=view["goals"], tiles=tiles,
-        top_targets=view["targets"][:TOP_TARGETS], more_targets=view["targets"][TOP_TARGETS:],
+        overall=view["overall"],
+        areas=view["areas"],
+        levels=levels,
+        chart=chart,
+        explanation=view["explanation"],
+        explained_sections=_by_section(questionnaire, view["explanation"], locale),
+        goals=view["goals"],
+        tiles=tiles,
+        top_targets=view["targets"][:TOP_TARGETS],
+        more_targets=view["targets"][TOP_TARGETS:],
         opportunities=view["opportunities"][:TOP_OPPORTUNITIES],
         more_opportunities=view["opportunities"][TOP_OPPORTUNITIES:],
-        sse=view["sse"], unanswered=view["unanswered"],
+        sse=view["sse"],
+        unanswered=view["unanswered"],
     )
 
 
-def _by_section(questionnaire: Questionnaire, rows: list[dict], locale: str) -> list[tuple[str, str, list[dict]]]:
+def _by_section(
+    questionnaire: Questionnaire, rows: list[dict], locale: str
+) -> list[tuple[str, str, list[dict]]]:
     """The rows of scored areas, grouped by the section they were asked in."""
     grouped: dict[str, list[dict]] = {}
     for row in rows:

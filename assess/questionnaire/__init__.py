@@ -1,1 +1,2 @@
-"""Questionnaire engine: definition files read, checked and built into typed models; question types; conditions; page validation. Pure logic."""
+"""Questionnaire engine: definition files read, checked and built into typed models;
+question types, conditions and page validation. Pure logic."""

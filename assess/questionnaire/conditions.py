@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
-from assess.definitions.errors import did_you_mean, valid_list
 from assess.definitions.checker import Checker, kind_of
-from assess.questionnaire.model import AllOf, AnyOf, Comparison, Condition, Not, Question, Questionnaire
+from assess.definitions.errors import did_you_mean, valid_list
 from assess.definitions.reader import KeyPath
+from assess.questionnaire.model import AllOf, AnyOf, Comparison, Condition, Not, Question, Questionnaire
 from assess.questionnaire.types import CONDITION_TESTS, get_type
 
 TESTS = CONDITION_TESTS
@@ -29,54 +31,71 @@ def parse_condition(
     `order` the position of every question id in the file; every reference
     is also appended to `refs` for cycle detection.
     """
-    if not isinstance(raw, dict):
-        ck.err("Q212", path, found=kind_of(raw))
-        return None
-    combinators = [k for k in COMBINATORS if k in raw]
-    if combinators and "question" not in raw:
-        ck.mapping(path, raw, {c: False for c in COMBINATORS})
-        if len(raw) != 1:
-            ck.err("Q212", path, found=f"{len(raw)} keys")
+    return ConditionReader(ck, owner, earlier, order, refs).read(path, raw)
+
+
+@dataclass
+class ConditionReader:
+    ck: Checker
+    owner: str
+    earlier: Mapping[str, Question]
+    order: Mapping[str, int]
+    refs: list[tuple[str, str, KeyPath]]
+
+    def read(self, path: KeyPath, raw: Any) -> Condition | None:
+        if not isinstance(raw, dict):
+            self.ck.err("Q212", path, found=kind_of(raw))
             return None
-        key = combinators[0]
+        combinators = [k for k in COMBINATORS if k in raw]
+        if combinators and "question" not in raw:
+            return self.combination(path, raw, combinators[0])
+        if "question" not in raw:
+            self.ck.err("Q212", path, found="a mapping without 'question'")
+            return None
+        return self.comparison(path, raw)
+
+    def combination(self, path: KeyPath, raw: dict, key: str) -> Condition | None:
+        self.ck.mapping(path, raw, {c: False for c in COMBINATORS})
+        if len(raw) != 1:
+            self.ck.err("Q212", path, found=f"{len(raw)} keys")
+            return None
         if key == "not":
-            inner = parse_condition(ck, path + ("not",), raw["not"], owner, earlier, order, refs)
+            inner = self.read(path + ("not",), raw["not"])
             return Not(inner) if inner is not None else None
-        items = ck.items(path + (key,), raw[key], key)
-        parts = [parse_condition(ck, path + (key, i), item, owner, earlier, order, refs) for i, item in enumerate(items)]
+        items = self.ck.items(path + (key,), raw[key], key)
+        parts = [self.read(path + (key, i), item) for i, item in enumerate(items)]
         if not items or any(p is None for p in parts):
             return None
-        return (AllOf if key == "all" else AnyOf)(tuple(parts))
-    if "question" not in raw:
-        ck.err("Q212", path, found="a mapping without 'question'")
+        return (AllOf if key == "all" else AnyOf)(tuple(p for p in parts if p is not None))
+
+    def comparison(self, path: KeyPath, raw: dict) -> Comparison | None:
+        self.ck.mapping(path, raw, {"question": True, **{t: False for t in TESTS}})
+        tests = [t for t in TESTS if t in raw]
+        if len(tests) != 1:
+            self.ck.err("Q205", path, found=len(tests), valid=", ".join(TESTS))
+            return None
+        test, value = tests[0], raw[tests[0]]
+        target = self.target(path + ("question",), raw["question"])
+        if target is None or not _check_value(self.ck, path + (test,), test, value, target):
+            return None
+        return Comparison(question=target.id, test=test, value=tuple(value) if test == "in" else value)
+
+    def target(self, qpath: KeyPath, name: Any) -> Question | None:
+        """The earlier question a comparison names, or None after saying what is wrong."""
+        if not isinstance(name, str):
+            self.ck.err("Q302", qpath, field="question", expected="a question id", found=kind_of(name))
+            return None
+        self.refs.append((self.owner, name, qpath))
+        if name == self.owner:
+            self.ck.err("Q204", qpath, cycle=f"{self.owner} -> {self.owner}")
+        elif name not in self.order:
+            before = [q for q in self.order if self.order[q] < self.order[self.owner]]
+            self.ck.err("Q202", qpath, name=name, suggestion=did_you_mean(name, before))
+        elif name not in self.earlier:
+            self.ck.err("Q203", qpath, name=name)
+        else:
+            return self.earlier[name]
         return None
-    ck.mapping(path, raw, {"question": True, **{t: False for t in TESTS}})
-    tests = [t for t in TESTS if t in raw]
-    if len(tests) != 1:
-        ck.err("Q205", path, found=len(tests), valid=", ".join(TESTS))
-        return None
-    test, value = tests[0], raw[tests[0]]
-    name = raw["question"]
-    qpath = path + ("question",)
-    if not isinstance(name, str):
-        ck.err("Q302", qpath, field="question", expected="a question id", found=kind_of(name))
-        return None
-    refs.append((owner, name, qpath))
-    if name == owner:
-        ck.err("Q204", qpath, cycle=f"{owner} -> {owner}")
-        return None
-    if name not in order:
-        ck.err("Q202", qpath, name=name, suggestion=did_you_mean(name, [q for q in order if order[q] < order[owner]]))
-        return None
-    if name not in earlier:
-        ck.err("Q203", qpath, name=name)
-        return None
-    target = earlier[name]
-    if not _check_value(ck, path + (test,), test, value, target):
-        return None
-    if test == "in":
-        value = tuple(value)
-    return Comparison(question=name, test=test, value=value)
 
 
 def _check_value(ck: Checker, path: KeyPath, test: str, value: Any, target: Question) -> bool:
@@ -105,7 +124,14 @@ def _check_value(ck: Checker, path: KeyPath, test: str, value: Any, target: Ques
     for v in value if test == "in" else [value]:
         if v not in allowed:
             names = [str(a) for a in allowed]
-            ck.err("Q206", path, value=v, name=target.id, suggestion=did_you_mean(str(v), names), valid=valid_list(names))
+            ck.err(
+                "Q206",
+                path,
+                value=v,
+                name=target.id,
+                suggestion=did_you_mean(str(v), names),
+                valid=valid_list(names),
+            )
             ok = False
     return ok
 
@@ -116,9 +142,10 @@ def find_cycles(refs: list[tuple[str, str, KeyPath]]) -> list[tuple[list[str], K
     for owner, name, path in refs:
         if owner != name:
             graph.setdefault(owner, []).append((name, path))
-    cycles, seen_sets = [], set()
+    cycles: list[tuple[list[str], KeyPath]] = []
+    seen_sets: set[frozenset[str]] = set()
     for start in graph:
-        stack = [(start, [start], None)]
+        stack: list[tuple[str, list[str], KeyPath | None]] = [(start, [start], None)]
         while stack:
             node, trail, first_path = stack.pop()
             for nxt, path in graph.get(node, []):

@@ -11,8 +11,8 @@ import json
 from pathlib import Path as FsPath
 
 from assess.definitions.errors import DefinitionError, make_error
-from assess.questionnaire.model import Questionnaire
 from assess.definitions.reader import read_yaml
+from assess.questionnaire.model import Questionnaire
 from assess.questionnaire.schema import SchemaChecker
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Union
+from typing import Any
 
 from assess.definitions.text import Text
 
@@ -55,20 +55,20 @@ class Comparison:
 
 @dataclass(frozen=True, slots=True)
 class AllOf:
-    conditions: tuple["Condition", ...]
+    conditions: tuple[Condition, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class AnyOf:
-    conditions: tuple["Condition", ...]
+    conditions: tuple[Condition, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Not:
-    condition: "Condition"
+    condition: Condition
 
 
-Condition = Union[Comparison, AllOf, AnyOf, Not]
+Condition = Comparison | AllOf | AnyOf | Not
 
 
 @dataclass(frozen=True, slots=True)

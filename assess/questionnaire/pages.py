@@ -6,8 +6,9 @@ so the web layer can store them at once and nothing typed is lost.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from assess.i18n import N_, gettext
 from assess.questionnaire.conditions import visibility
@@ -134,9 +135,15 @@ def missing_required(questionnaire: Questionnaire, answers: Mapping[str, Any]) -
     return missing
 
 
-def progress(questionnaire: Questionnaire, answers: Mapping[str, Any], visible: Mapping[str, bool] | None = None) -> dict:
+def progress(
+    questionnaire: Questionnaire, answers: Mapping[str, Any], visible: Mapping[str, bool] | None = None
+) -> dict:
     """Share of the questions shown to this respondent that have an answer."""
     visible = visible if visible is not None else visibility(questionnaire, answers)
     shown = [q.id for q in questionnaire.questions if visible[q.id]]
     answered = sum(1 for qid in shown if answers.get(qid) not in (None, "", []))
-    return {"answered": answered, "shown": len(shown), "percent": round(100 * answered / len(shown)) if shown else 0}
+    return {
+        "answered": answered,
+        "shown": len(shown),
+        "percent": round(100 * answered / len(shown)) if shown else 0,
+    }

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping
 
 from assess.definitions.errors import DefinitionError, DefinitionFileError, make_error
 from assess.questionnaire.loader import load_file
@@ -34,7 +34,7 @@ class Registry:
 
 def load_files(paths: Iterable[Path]) -> tuple[Registry, list[DefinitionError]]:
     """Load every file; errors of all files are returned together."""
-    registry, errors = Registry(), []
+    registry, errors = Registry(), list[DefinitionError]()
     for path in sorted(paths):
         questionnaire, file_errors = load_file(path)
         errors.extend(e for e in file_errors if not e.warning)
@@ -43,7 +43,17 @@ def load_files(paths: Iterable[Path]) -> tuple[Registry, list[DefinitionError]]:
             continue
         if questionnaire.key in registry.versions:
             other = registry.versions[questionnaire.key].source
-            errors.append(make_error("Q502", questionnaire.source, 1, "version", qid=questionnaire.id, version=questionnaire.version, other=other))
+            errors.append(
+                make_error(
+                    "Q502",
+                    questionnaire.source,
+                    1,
+                    "version",
+                    qid=questionnaire.id,
+                    version=questionnaire.version,
+                    other=other,
+                )
+            )
             continue
         registry.versions[questionnaire.key] = questionnaire
     return registry, errors
@@ -68,8 +78,14 @@ def check_published(registry: Registry, published: Mapping[tuple[str, int], str]
         if questionnaire is not None and questionnaire.content_hash != old_hash:
             errors.append(
                 make_error(
-                    "Q501", questionnaire.source, 1, "version",
-                    qid=key[0], version=key[1], old=old_hash[:12], new=questionnaire.content_hash[:12],
+                    "Q501",
+                    questionnaire.source,
+                    1,
+                    "version",
+                    qid=key[0],
+                    version=key[1],
+                    old=old_hash[:12],
+                    new=questionnaire.content_hash[:12],
                     next_version=max(v for (i, v) in registry.versions if i == key[0]) + 1,
                 )
             )

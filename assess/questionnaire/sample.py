@@ -19,7 +19,9 @@ def sample_value(q: Question, rng: random.Random, skip_optional: float = 0.1) ->
     return get_type(q.type).sample(q, rng)
 
 
-def sample_answers(questionnaire: Questionnaire, rng: random.Random, skip_optional: float = 0.1) -> dict[str, Any]:
+def sample_answers(
+    questionnaire: Questionnaire, rng: random.Random, skip_optional: float = 0.1
+) -> dict[str, Any]:
     """A complete, valid set of answers; hidden questions get none."""
     answers: dict[str, Any] = {}
     for q in questionnaire.questions:

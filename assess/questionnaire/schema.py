@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from assess.definitions.errors import did_you_mean, valid_list
 from assess.definitions.checker import Checker, kind_of
+from assess.definitions.errors import did_you_mean, valid_list
+from assess.definitions.reader import KeyPath
 from assess.questionnaire.conditions import find_cycles, parse_condition
 from assess.questionnaire.model import (
     NARRATIVE_KEYS,
@@ -23,20 +24,35 @@ from assess.questionnaire.model import (
     Scale,
     Section,
 )
-from assess.definitions.reader import KeyPath
-from assess.questionnaire.types import REGISTRY
+from assess.questionnaire.types import REGISTRY, QuestionType
 
 TOP = {
-    "id": True, "version": True, "title": True, "description": True, "estimated_minutes": True,
-    "areas": True, "maturity_levels": True, "option_lists": False, "sections": True,
+    "id": True,
+    "version": True,
+    "title": True,
+    "description": True,
+    "estimated_minutes": True,
+    "areas": True,
+    "maturity_levels": True,
+    "option_lists": False,
+    "sections": True,
 }
 AREA = {"id": True, "label": True, "description": False}
 LEVEL = {"id": True, "min": True, "label": True, "description": False}
 SECTION = {"id": True, "title": True, "intro": False, "area": False, "questions": True}
 OPTION = {"value": True, "label": True, "score": False, "practices": False, "exclusive": False}
 SCALE = {"min_label": True, "max_label": True, "scores": False}
-COMMON = {"id": True, "type": True, "label": True, "help": False, "required": False, "weight": False, "show_if": False, "role": False}
-TYPE_FIELDS = sorted({f for t in REGISTRY.values() for f in t.fields} | {"practice_min"})
+COMMON = {
+    "id": True,
+    "type": True,
+    "label": True,
+    "help": False,
+    "required": False,
+    "weight": False,
+    "show_if": False,
+    "role": False,
+}
+TYPE_FIELDS = sorted({f for t in REGISTRY.values() for f in t.fields})
 QUESTION = {**COMMON, **{f: False for f in TYPE_FIELDS}}
 
 
@@ -49,7 +65,9 @@ class SchemaChecker(Checker):
         parts["id"] = self.ident(("id",), top.get("id")) if "id" in top else None
         parts["version"] = self.integer((), top, "version")
         parts["title"] = self.text(("title",), top["title"]) if "title" in top else None
-        parts["description"] = self.text(("description",), top["description"]) if "description" in top else None
+        parts["description"] = (
+            self.text(("description",), top["description"]) if "description" in top else None
+        )
         parts["estimated_minutes"] = self.integer((), top, "estimated_minutes")
         parts["areas"] = self.areas(top.get("areas"))
         parts["maturity_levels"] = self.levels(top.get("maturity_levels"))
@@ -58,7 +76,7 @@ class SchemaChecker(Checker):
         return parts
 
     def areas(self, raw: Any) -> tuple[Area, ...]:
-        out, seen = [], {}
+        out, seen = [], dict[str, KeyPath]()
         for i, item in enumerate(self.items(("areas",), raw, "areas")):
             path = ("areas", i)
             if self.mapping(path, item, AREA) is None:
@@ -72,7 +90,7 @@ class SchemaChecker(Checker):
         return tuple(out)
 
     def levels(self, raw: Any) -> tuple[MaturityLevel, ...]:
-        out, seen = [], {}
+        out, seen = [], dict[str, KeyPath]()
         previous = None
         for i, item in enumerate(self.items(("maturity_levels",), raw, "maturity_levels")):
             path = ("maturity_levels", i)
@@ -87,7 +105,11 @@ class SchemaChecker(Checker):
                 if i == 0 and low != 0:
                     self.err("Q311", path + ("min",), detail=f"the first level starts at {low:g}, not 0")
                 elif previous is not None and low <= previous:
-                    self.err("Q311", path + ("min",), detail=f"min {low:g} is not above the previous level's {previous:g}")
+                    self.err(
+                        "Q311",
+                        path + ("min",),
+                        detail=f"min {low:g} is not above the previous level's {previous:g}",
+                    )
                 elif low > 100:
                     self.err("Q311", path + ("min",), detail=f"min {low:g} is above 100")
                 previous = low
@@ -99,7 +121,9 @@ class SchemaChecker(Checker):
         if raw is None:
             return {}
         if not isinstance(raw, dict):
-            self.err("Q102", ("option_lists",), expected="a mapping of list names to options", found=kind_of(raw))
+            self.err(
+                "Q102", ("option_lists",), expected="a mapping of list names to options", found=kind_of(raw)
+            )
             return {}
         out = {}
         for name, items in raw.items():
@@ -112,15 +136,17 @@ class SchemaChecker(Checker):
         sections = self.items(("sections",), raw, "sections")
         # Every question's position first, so conditions can tell "later" from "unknown".
         self.order: dict[str, int] = {}
-        for i, s in enumerate(sections):
+        for s in sections:
             qs = s.get("questions") if isinstance(s, dict) else None
-            for j, q in enumerate(qs if isinstance(qs, list) else []):
+            for q in qs if isinstance(qs, list) else []:
                 if isinstance(q, dict) and isinstance(q.get("id"), str):
                     self.order.setdefault(q["id"], len(self.order))
         self.built: dict[str, Question] = {}
         self.refs: list = []
         self.roles: dict[str, str] = {}
-        out, seen_sections, self.seen_questions = [], {}, {}
+        out: list[Section] = []
+        seen_sections: dict[str, KeyPath] = {}
+        self.seen_questions: dict[str, KeyPath] = {}
         for i, item in enumerate(sections):
             path = ("sections", i)
             if self.mapping(path, item, SECTION) is None:
@@ -131,7 +157,13 @@ class SchemaChecker(Checker):
             intro = self.optional_text(path, item, "intro")
             area = item.get("area")
             if area is not None and area not in area_ids:
-                self.err("Q208", path + ("area",), name=area, suggestion=did_you_mean(area, area_ids), valid=valid_list(area_ids))
+                self.err(
+                    "Q208",
+                    path + ("area",),
+                    name=area,
+                    suggestion=did_you_mean(area, area_ids),
+                    valid=valid_list(area_ids),
+                )
                 area = None
             questions = [
                 self.question(path + ("questions", j), q, sid or "", area)
@@ -139,8 +171,8 @@ class SchemaChecker(Checker):
             ]
             if sid and title:
                 out.append(Section(sid, title, tuple(q for q in questions if q), intro, area))
-        for cycle, path in find_cycles(self.refs):
-            self.err("Q204", path, cycle=" -> ".join(cycle))
+        for cycle, edge in find_cycles(self.refs):
+            self.err("Q204", edge, cycle=" -> ".join(cycle))
         return tuple(out)
 
     def question(self, path: KeyPath, raw: Any, section_id: str, area: str | None) -> Question | None:
@@ -149,56 +181,98 @@ class SchemaChecker(Checker):
         qid = self.ident(path + ("id",), raw.get("id"))
         self.unique(self.seen_questions, "question id", qid, path + ("id",))
         label = self.text(path + ("label",), raw.get("label")) if "label" in raw else None
-        help_text = self.optional_text(path, raw, "help")
+        tname, qtype = self.question_type(path, raw)
+        fields: dict[str, Any] = {
+            "required": self.boolean(path, raw, "required"),
+            "help": self.optional_text(path, raw, "help"),
+        }
+        fields["weight"] = self.weight(path, raw, tname, qtype, area)
+        scored = fields["weight"] > 0
+        if qtype is not None:
+            fields.update(self.type_fields(path, raw, tname, qtype, scored))
+        if raw.get("role") is not None:
+            fields["role"] = self.role(
+                path + ("role",), raw["role"], qid or "?", tname, fields.get("options", ())
+            )
+        if "show_if" in raw and qid:
+            fields["show_if"] = parse_condition(
+                self, path + ("show_if",), raw["show_if"], qid, self.built, self.order, self.refs
+            )
+        if not (qid and label and qtype):
+            return None
+        question = Question(
+            id=qid,
+            type=tname,
+            label=label,
+            section_id=section_id,
+            scored=scored,
+            line=self.doc.line(path),
+            **fields,
+        )
+        self.built.setdefault(qid, question)
+        return question
+
+    def question_type(self, path: KeyPath, raw: dict) -> tuple[Any, QuestionType | None]:
         tname = raw.get("type")
         qtype = REGISTRY.get(tname) if isinstance(tname, str) else None
         if "type" in raw and qtype is None:
-            self.err("Q301", path + ("type",), name=tname, suggestion=did_you_mean(tname, REGISTRY), valid=", ".join(sorted(REGISTRY)))
-        fields: dict[str, Any] = {
-            "required": self.boolean(path, raw, "required"),
-            "help": help_text,
-        }
-        if qtype is not None:
-            for key in TYPE_FIELDS:
-                if key in raw and key not in qtype.fields and not (key == "practice_min" and tname == "scale"):
-                    self.err("Q306", path + (key,), field=key, qtype=tname)
+            self.err(
+                "Q301",
+                path + ("type",),
+                name=tname,
+                suggestion=did_you_mean(tname, REGISTRY),
+                valid=", ".join(sorted(REGISTRY)),
+            )
+        return tname, qtype
+
+    def weight(
+        self, path: KeyPath, raw: dict, tname: Any, qtype: QuestionType | None, area: str | None
+    ) -> float:
+        """The points a question is worth: 0 unless its type scores and its section has an area."""
         scored_type = qtype is not None and qtype.scored and area is not None
         weight = self.number(path, raw, "weight", 1.0, minimum=0)
         if "weight" in raw and qtype is not None and not scored_type:
             reason = "its section has no area" if area is None else f"type {tname} earns no points"
             self.err("Q303", path + ("weight",), field="weight", reason=reason)
-        fields["weight"] = weight if scored_type and weight is not None else 0.0
-        scored = scored_type and fields["weight"] > 0
-        if qtype is not None and qtype.choice:
+        return weight if scored_type and weight is not None else 0.0
+
+    def type_fields(
+        self, path: KeyPath, raw: dict, tname: str, qtype: QuestionType, scored: bool
+    ) -> dict[str, Any]:
+        """The fields only some types have, checked against the type."""
+        for key in TYPE_FIELDS:
+            if key in raw and key not in qtype.fields:
+                self.err("Q306", path + (key,), field=key, qtype=tname)
+        fields: dict[str, Any] = {}
+        if qtype.choice:
             fields.update(self.choice_fields(path, raw, tname, scored))
         if tname == "scale":
-            fields["scale"] = self.scale(path + ("scale",), raw.get("scale"))
-            pmin = raw.get("practice_min", 4)
-            if isinstance(pmin, bool) or not isinstance(pmin, int) or not 1 <= pmin <= 5:
-                self.err("Q313", path + ("practice_min",), value=pmin)
-                pmin = 4
-            fields["practice_min"] = pmin
+            fields.update(self.scale_fields(path, raw))
         if tname == "number":
-            fields["unit"] = self.optional_text(path, raw, "unit")
-            fields["min"] = self.number(path, raw, "min")
-            fields["max"] = self.number(path, raw, "max")
-            fields["integer"] = self.boolean(path, raw, "integer")
-            if fields["min"] is not None and fields["max"] is not None and fields["min"] > fields["max"]:
-                self.err("Q307", path + ("min",), min=f"{fields['min']:g}", max=f"{fields['max']:g}")
-        if tname in ("short_text", "long_text") and "max_length" in raw:
+            fields.update(self.number_fields(path, raw))
+        if "max_length" in raw and "max_length" in qtype.fields:
             fields["max_length"] = self.integer(path, raw, "max_length")
-        if "practices" in raw and tname in ("yes_no_na", "scale"):
+        if "practices" in raw and "practices" in qtype.fields:
             fields["practices"] = self.id_list(path + ("practices",), raw["practices"], "practices")
-        role = raw.get("role")
-        if role is not None:
-            fields["role"] = self.role(path + ("role",), role, qid or "?", tname, fields.get("options", ()))
-        if "show_if" in raw and qid:
-            fields["show_if"] = parse_condition(self, path + ("show_if",), raw["show_if"], qid, self.built, self.order, self.refs)
-        if not (qid and label and qtype):
-            return None
-        question = Question(id=qid, type=tname, label=label, section_id=section_id, scored=scored, line=self.doc.line(path), **fields)
-        self.built.setdefault(qid, question)
-        return question
+        return fields
+
+    def scale_fields(self, path: KeyPath, raw: dict) -> dict[str, Any]:
+        pmin = raw.get("practice_min", 4)
+        if isinstance(pmin, bool) or not isinstance(pmin, int) or not 1 <= pmin <= 5:
+            self.err("Q313", path + ("practice_min",), value=pmin)
+            pmin = 4
+        return {"scale": self.scale(path + ("scale",), raw.get("scale")), "practice_min": pmin}
+
+    def number_fields(self, path: KeyPath, raw: dict) -> dict[str, Any]:
+        low, high = self.number(path, raw, "min"), self.number(path, raw, "max")
+        if low is not None and high is not None and low > high:
+            self.err("Q307", path + ("min",), min=f"{low:g}", max=f"{high:g}")
+        return {
+            "unit": self.optional_text(path, raw, "unit"),
+            "min": low,
+            "max": high,
+            "integer": self.boolean(path, raw, "integer"),
+        }
 
     def choice_fields(self, path: KeyPath, raw: dict, tname: str, scored: bool) -> dict[str, Any]:
         out: dict[str, Any] = {"other": self.boolean(path, raw, "other")}
@@ -211,7 +285,13 @@ class SchemaChecker(Checker):
             name = raw["options_from"]
             if name not in self.option_lists:
                 names = list(self.option_lists)
-                self.err("Q209", path + ("options_from",), name=name, suggestion=did_you_mean(name, names), valid=valid_list(names) or "(none defined)")
+                self.err(
+                    "Q209",
+                    path + ("options_from",),
+                    name=name,
+                    suggestion=did_you_mean(name, names),
+                    valid=valid_list(names) or "(none defined)",
+                )
             out["options"] = self.option_lists.get(name, ())
         else:
             self.err("Q304", path, qtype=tname)
@@ -222,7 +302,7 @@ class SchemaChecker(Checker):
         return out
 
     def options(self, path: KeyPath, raw: Any, scored: bool, multiple: bool) -> tuple[Option, ...]:
-        out, seen = [], {}
+        out, seen = [], dict[str, KeyPath]()
         for i, item in enumerate(self.items(path, raw, "options")):
             opath = path + (i,)
             if self.mapping(opath, item, OPTION) is None:
@@ -240,7 +320,11 @@ class SchemaChecker(Checker):
             score = self.number(opath, item, "score", 0.0, minimum=0) or 0.0
             if "score" in item and not scored:
                 self.err("Q303", opath + ("score",), field="score", reason="the question earns no points")
-            practices = self.id_list(opath + ("practices",), item["practices"], "practices") if "practices" in item else ()
+            practices = (
+                self.id_list(opath + ("practices",), item["practices"], "practices")
+                if "practices" in item
+                else ()
+            )
             exclusive = self.boolean(opath, item, "exclusive")
             if exclusive and not multiple:
                 self.err("Q309", opath + ("exclusive",))
@@ -257,14 +341,28 @@ class SchemaChecker(Checker):
         lo = self.text(path + ("min_label",), raw.get("min_label")) if "min_label" in raw else None
         hi = self.text(path + ("max_label",), raw.get("max_label")) if "max_label" in raw else None
         scores = raw.get("scores", [0, 1, 2, 3, 4])
-        if not (isinstance(scores, list) and len(scores) == 5 and all(isinstance(s, (int, float)) and not isinstance(s, bool) and s >= 0 for s in scores)):
-            self.err("Q308", path + ("scores",), found=kind_of(scores) if not isinstance(scores, list) else f"{len(scores)} items")
+        if not (
+            isinstance(scores, list)
+            and len(scores) == 5
+            and all(isinstance(s, (int, float)) and not isinstance(s, bool) and s >= 0 for s in scores)
+        ):
+            self.err(
+                "Q308",
+                path + ("scores",),
+                found=kind_of(scores) if not isinstance(scores, list) else f"{len(scores)} items",
+            )
             scores = [0, 1, 2, 3, 4]
         return Scale(lo, hi, tuple(float(s) for s in scores)) if lo and hi else None
 
     def role(self, path: KeyPath, role: Any, qid: str, tname: Any, options: tuple[Option, ...]) -> str | None:
         if role not in ROLES:
-            self.err("Q210", path, name=role, suggestion=did_you_mean(str(role), ROLES), valid=valid_list(ROLES, 20))
+            self.err(
+                "Q210",
+                path,
+                name=role,
+                suggestion=did_you_mean(str(role), ROLES),
+                valid=valid_list(ROLES, 20),
+            )
             return None
         if role in self.roles:
             self.err("Q211", path, name=role, other=self.roles[role])
@@ -272,8 +370,21 @@ class SchemaChecker(Checker):
         self.roles[role] = qid
         if role == "consent.publication":
             if tname != "multiple_choice":
-                self.err("Q207", path, test="role consent.publication", name=qid, qtype=tname, fix_hint="make the consent question a multiple_choice")
+                self.err(
+                    "Q207",
+                    path,
+                    test="role consent.publication",
+                    name=qid,
+                    qtype=tname,
+                    fix_hint="make the consent question a multiple_choice",
+                )
             for i, option in enumerate(options):
                 if option.value not in NARRATIVE_KEYS and not option.exclusive:
-                    self.err("Q314", path[:-1] + ("options", i, "value"), value=option.value, suggestion=did_you_mean(option.value, NARRATIVE_KEYS), valid=", ".join(NARRATIVE_KEYS))
+                    self.err(
+                        "Q314",
+                        path[:-1] + ("options", i, "value"),
+                        value=option.value,
+                        suggestion=did_you_mean(option.value, NARRATIVE_KEYS),
+                        valid=", ".join(NARRATIVE_KEYS),
+                    )
         return role

@@ -41,13 +41,16 @@ def answered(answer: Any) -> bool:
 
 def score_questions(plan: Plan, answers: Mapping[str, Any], visible: Mapping[str, bool]) -> AreaPass:
     tally = AreaPass(
-        earned=dict.fromkeys(plan.area_ids, 0), possible=dict.fromkeys(plan.area_ids, 0),
+        earned=dict.fromkeys(plan.area_ids, 0),
+        possible=dict.fromkeys(plan.area_ids, 0),
         unanswered={a: [] for a in plan.area_ids},
     )
     for qp in plan.questions:
         answer = answers.get(qp.id)
         if not visible[qp.id]:
-            tally.rows.append(QuestionExplanation(qp.id, qp.area, QuestionStatus.HIDDEN, answer, 0, 0, plan.unit))
+            tally.rows.append(
+                QuestionExplanation(qp.id, qp.area, QuestionStatus.HIDDEN, answer, 0, 0, plan.unit)
+            )
             tally.earned_of[qp.id] = 0
             continue
         shown = _evidence(qp, answer, tally.evidence) if answered(answer) else ()
@@ -70,7 +73,9 @@ def _evidence(qp: QuestionPlan, answer: Any, out: list[Evidence]) -> tuple[str, 
     return tuple(practices)
 
 
-def _explain(plan: Plan, qp: QuestionPlan, answer: Any, practices: tuple[str, ...], tally: AreaPass) -> QuestionExplanation:
+def _explain(
+    plan: Plan, qp: QuestionPlan, answer: Any, practices: tuple[str, ...], tally: AreaPass
+) -> QuestionExplanation:
     """One visible question's row; adds its points to its area."""
     unit = plan.unit
     if not qp.scored or (qp.not_applicable is not None and answer == qp.not_applicable):
@@ -82,7 +87,9 @@ def _explain(plan: Plan, qp: QuestionPlan, answer: Any, practices: tuple[str, ..
     if not answered(answer):
         tally.earned_of[qp.id] = 0
         tally.unanswered[area].append(qp.id)
-        return QuestionExplanation(qp.id, qp.area, QuestionStatus.UNANSWERED, answer, 0, qp.possible, unit, (), practices)
+        return QuestionExplanation(
+            qp.id, qp.area, QuestionStatus.UNANSWERED, answer, 0, qp.possible, unit, (), practices
+        )
     if isinstance(answer, list):
         chosen = tuple(v for v in answer if qp.points.get(v, 0) > 0)
         raw = sum(qp.points[v] for v in chosen)
@@ -93,7 +100,9 @@ def _explain(plan: Plan, qp: QuestionPlan, answer: Any, practices: tuple[str, ..
         chosen = (str(answer),) if earned > 0 else ()
     tally.earned[area] += earned
     tally.earned_of[qp.id] = earned
-    return QuestionExplanation(qp.id, qp.area, QuestionStatus.SCORED, answer, earned, qp.possible, unit, chosen, practices)
+    return QuestionExplanation(
+        qp.id, qp.area, QuestionStatus.SCORED, answer, earned, qp.possible, unit, chosen, practices
+    )
 
 
 def area_score(plan: Plan, area: str, earned: int, possible: int, unanswered: tuple[str, ...]) -> AreaScore:

@@ -5,14 +5,15 @@ questionnaires: read with line numbers → check → build immutable models.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from assess.definitions.checker import Checker, kind_of
 from assess.definitions.errors import DefinitionError, DefinitionFileError, did_you_mean, make_error
-from assess.definitions.reader import read_yaml
+from assess.definitions.reader import KeyPath, read_yaml
 from assess.definitions.text import Text
 from assess.questionnaire.model import Questionnaire
 from assess.scoring.result import GoalLevel
@@ -86,12 +87,14 @@ class PracticeChecker(Checker):
             return None
         return PracticeCatalogue(practices, weights, levels["some"], levels["strong"], self.doc.file)
 
-    def numbers(self, path, raw, keys) -> dict[str, float]:
+    def numbers(self, path: KeyPath, raw: Any, keys: tuple[str, ...]) -> dict[str, float]:
         if self.mapping(path, raw, {k: True for k in keys}) is None:
             return {}
         return {k: v for k in keys if k in raw and (v := self.number(path, raw, k, minimum=0)) is not None}
 
-    def practice(self, path, raw, sdg, weights, seen) -> Practice | None:
+    def practice(
+        self, path: KeyPath, raw: Any, sdg: SdgCatalogue, weights: dict[str, float], seen: dict[str, KeyPath]
+    ) -> Practice | None:
         if self.mapping(path, raw, PRACTICE) is None:
             return None
         pid = self.ident(path + ("id",), raw.get("id"))
@@ -101,7 +104,13 @@ class PracticeChecker(Checker):
         sse = self.id_list(path + ("sse",), raw["sse"], "sse") if "sse" in raw else ()
         for j, feature in enumerate(sse):
             if feature not in SSE_FEATURES:
-                self.err("P107", path + ("sse", j), name=feature, suggestion=did_you_mean(feature, SSE_FEATURES), valid=", ".join(SSE_FEATURES))
+                self.err(
+                    "P107",
+                    path + ("sse", j),
+                    name=feature,
+                    suggestion=did_you_mean(feature, SSE_FEATURES),
+                    valid=", ".join(SSE_FEATURES),
+                )
         links, linked = [], {}
         items = self.items(path + ("targets",), raw.get("targets"), "targets")
         if items and not 1 <= len(items) <= 4:
@@ -117,15 +126,28 @@ class PracticeChecker(Checker):
             links.append(link)
         if not (pid and label and suggestion and links):
             return None
-        return Practice(pid, label, tuple(links), suggestion, tuple(f for f in sse if f in SSE_FEATURES), self.doc.line(path))
+        return Practice(
+            pid,
+            label,
+            tuple(links),
+            suggestion,
+            tuple(f for f in sse if f in SSE_FEATURES),
+            self.doc.line(path),
+        )
 
-    def link(self, path, raw, sdg, weights) -> Link | None:
+    def link(self, path: KeyPath, raw: Any, sdg: SdgCatalogue, weights: dict[str, float]) -> Link | None:
         if self.mapping(path, raw, LINK) is None:
             return None
         code = raw.get("target")
         if isinstance(code, (int, float)) and not isinstance(code, bool):
             # YAML reads 8.10 as the number 8.1: insist on quotes rather than guess.
-            self.err("Q302", path + ("target",), field="target", expected='a quoted target code such as "8.10"', found=kind_of(code))
+            self.err(
+                "Q302",
+                path + ("target",),
+                field="target",
+                expected='a quoted target code such as "8.10"',
+                found=kind_of(code),
+            )
             return None
         if "target" in raw and code not in sdg:
             near = sdg.nearest(str(code))
@@ -142,7 +164,9 @@ class PracticeChecker(Checker):
         return Link(code, sdg.target(code).goal, strength, weights.get(strength, 0.0), rationale)
 
 
-def load_practices(path: Path = PRACTICES_PATH, sdg: SdgCatalogue | None = None) -> tuple[PracticeCatalogue | None, list[DefinitionError]]:
+def load_practices(
+    path: Path = PRACTICES_PATH, sdg: SdgCatalogue | None = None
+) -> tuple[PracticeCatalogue | None, list[DefinitionError]]:
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -151,7 +175,9 @@ def load_practices(path: Path = PRACTICES_PATH, sdg: SdgCatalogue | None = None)
     return load_practices_text(text, path.name, sdg)
 
 
-def load_practices_text(text: str, file: str = "practices.yaml", sdg: SdgCatalogue | None = None):
+def load_practices_text(
+    text: str, file: str = "practices.yaml", sdg: SdgCatalogue | None = None
+) -> tuple[PracticeCatalogue | None, list[DefinitionError]]:
     doc, errors = read_yaml(text, file)
     if doc is None:
         return None, errors
@@ -163,7 +189,9 @@ def load_practices_text(text: str, file: str = "practices.yaml", sdg: SdgCatalog
     return catalogue, errors
 
 
-def cross_check(catalogue: PracticeCatalogue, questionnaires: Iterable[Questionnaire]) -> list[DefinitionError]:
+def cross_check(
+    catalogue: PracticeCatalogue, questionnaires: Iterable[Questionnaire]
+) -> list[DefinitionError]:
     """Practices used but not defined (errors), defined but never asked (warnings)."""
     errors, used = [], set()
     for q in questionnaires:
@@ -173,7 +201,17 @@ def cross_check(catalogue: PracticeCatalogue, questionnaires: Iterable[Questionn
                     used.add(pid)
                     if pid not in catalogue:
                         where = f"question '{question.id}'"
-                        errors.append(make_error("P102", q.source, question.line, question.id, name=pid, where=where, suggestion=did_you_mean(pid, catalogue.practices)))
+                        errors.append(
+                            make_error(
+                                "P102",
+                                q.source,
+                                question.line,
+                                question.id,
+                                name=pid,
+                                where=where,
+                                suggestion=did_you_mean(pid, catalogue.practices),
+                            )
+                        )
     for pid, practice in catalogue.practices.items():
         if pid not in used:
             errors.append(make_error("P103", catalogue.source, practice.line, f"practices.{pid}", name=pid))

@@ -11,8 +11,14 @@ from assess.scoring.plan import Plan, PracticePlace
 from assess.scoring.result import Opportunity, TargetContribution
 
 
-def opportunities(plan: Plan, answers: Mapping[str, Any], visible: Mapping[str, bool], tally: AreaPass,
-                  targets: tuple[TargetContribution, ...], total_possible: int) -> tuple[Opportunity, ...]:
+def opportunities(
+    plan: Plan,
+    answers: Mapping[str, Any],
+    visible: Mapping[str, bool],
+    tally: AreaPass,
+    targets: tuple[TargetContribution, ...],
+    total_possible: int,
+) -> tuple[Opportunity, ...]:
     shown = {e.practice for e in tally.evidence}
     reached = {t.code for t in targets}
     found = []
@@ -26,7 +32,9 @@ def opportunities(plan: Plan, answers: Mapping[str, Any], visible: Mapping[str, 
         points = 100 * gain / total_possible if total_possible else 0.0
         new_targets = tuple(t.link.target for t in plan.links[pid] if t.link.target not in reached)
         sdg = plan.sdg_weight[pid]
-        found.append(Opportunity(pid, tuple(p.question for p in open_places), points, sdg, new_targets, points + sdg))
+        found.append(
+            Opportunity(pid, tuple(p.question for p in open_places), points, sdg, new_targets, points + sdg)
+        )
     found.sort(key=lambda o: (-o.value, -len(o.new_targets), o.practice))
     return tuple(found)
 

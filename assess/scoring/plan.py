@@ -76,14 +76,24 @@ def plan_for(questionnaire: Questionnaire, catalogue: PracticeCatalogue) -> Plan
     for p in points:
         for value in (p.possible, *p.by_answer.values()):
             unit = lcm(unit, value.denominator)
-    questions = tuple(_question_plan(questionnaire, q, p, unit) for q, p in zip(questionnaire.questions, points))
-    reachable = sorted({pid for qp in questions for ids in qp.practices.values() for pid in ids if pid in catalogue})
+    questions = tuple(
+        _question_plan(questionnaire, q, p, unit)
+        for q, p in zip(questionnaire.questions, points, strict=True)
+    )
+    reachable = sorted(
+        {pid for qp in questions for ids in qp.practices.values() for pid in ids if pid in catalogue}
+    )
     return Plan(
-        questionnaire=questionnaire, catalogue=catalogue, questions=questions,
-        area_ids=tuple(a.id for a in questionnaire.areas), unit=unit,
+        questionnaire=questionnaire,
+        catalogue=catalogue,
+        questions=questions,
+        area_ids=tuple(a.id for a in questionnaire.areas),
+        unit=unit,
         levels=tuple((level.min, level.id) for level in questionnaire.maturity_levels),
-        links={pid: tuple(TargetLink(link, (pid, link.strength)) for link in p.links)
-               for pid, p in catalogue.practices.items()},
+        links={
+            pid: tuple(TargetLink(link, (pid, link.strength)) for link in p.links)
+            for pid, p in catalogue.practices.items()
+        },
         sdg_weight={pid: sum(link.weight for link in p.links) for pid, p in catalogue.practices.items()},
         places=_places(questions, catalogue),
         sse_of={pid: catalogue[pid].sse for pid in reachable if catalogue[pid].sse},
@@ -100,19 +110,31 @@ def _question_plan(questionnaire: Questionnaire, q: Question, points: Points, un
         for pid in ids:
             best[pid] = max(best.get(pid, 0), units.get(answer, 0))
     return QuestionPlan(
-        question=q, id=q.id, area=questionnaire.section(q.section_id).area, scored=q.scored,
-        multiple=qtype.multiple, not_applicable=qtype.not_applicable,
-        possible=int(points.possible * unit), points=units,
-        exclusive=frozenset(o.value for o in q.options if o.exclusive), practices=practices,
-        evidence={answer: tuple(Evidence(q.id, answer, pid) for pid in ids) for answer, ids in practices.items()},
+        question=q,
+        id=q.id,
+        area=questionnaire.section(q.section_id).area,
+        scored=q.scored,
+        multiple=qtype.multiple,
+        not_applicable=qtype.not_applicable,
+        possible=int(points.possible * unit),
+        points=units,
+        exclusive=frozenset(o.value for o in q.options if o.exclusive),
+        practices=practices,
+        evidence={
+            answer: tuple(Evidence(q.id, answer, pid) for pid in ids) for answer, ids in practices.items()
+        },
         practice_best=best,
     )
 
 
-def _places(questions: tuple[QuestionPlan, ...], catalogue: PracticeCatalogue) -> dict[str, tuple[PracticePlace, ...]]:
+def _places(
+    questions: tuple[QuestionPlan, ...], catalogue: PracticeCatalogue
+) -> dict[str, tuple[PracticePlace, ...]]:
     places: dict[str, list[PracticePlace]] = {}
     for qp in questions:
         for pid, best in qp.practice_best.items():
             if pid in catalogue:
-                places.setdefault(pid, []).append(PracticePlace(qp.id, qp.scored, qp.multiple, qp.not_applicable, qp.possible, best))
+                places.setdefault(pid, []).append(
+                    PracticePlace(qp.id, qp.scored, qp.multiple, qp.not_applicable, qp.possible, best)
+                )
     return {pid: tuple(found) for pid, found in places.items()}

@@ -16,7 +16,9 @@ from sdg_map import load_catalogue
 GOALS = range(1, 18)
 
 
-def sdg_profile(plan: Plan, evidence: Iterable[Evidence]) -> tuple[tuple[TargetContribution, ...], tuple[GoalResult, ...]]:
+def sdg_profile(
+    plan: Plan, evidence: Iterable[Evidence]
+) -> tuple[tuple[TargetContribution, ...], tuple[GoalResult, ...]]:
     targets = _targets(plan, evidence)
     aggregate = dict.fromkeys(GOALS, 0.0)
     members: dict[int, list[str]] = {}
@@ -42,7 +44,9 @@ def _targets(plan: Plan, evidence: Iterable[Evidence]) -> tuple[TargetContributi
             goal_of[code] = item.link.goal
     order = target_order()
     ranked = sorted(contribution, key=lambda code: (-contribution[code], order[code]))
-    return tuple(TargetContribution(code, goal_of[code], contribution[code], tuple(sources[code])) for code in ranked)
+    return tuple(
+        TargetContribution(code, goal_of[code], contribution[code], tuple(sources[code])) for code in ranked
+    )
 
 
 @lru_cache(maxsize=1)

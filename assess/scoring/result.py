@@ -153,11 +153,16 @@ class ScoreResult:
         data = {f.name: _plain(getattr(self, f.name)) for f in fields(self) if f.name != "explanation"}
         data["explanation"] = [
             {
-                "question": e.question, "area": e.area, "status": str(e.status), "answer": e.answer,
-                "earned": _plain(e.earned), "possible": _plain(e.possible),
+                "question": e.question,
+                "area": e.area,
+                "status": str(e.status),
+                "answer": e.answer,
+                "earned": _plain(e.earned),
+                "possible": _plain(e.possible),
                 "contribution": _plain(self.contribution(e)),
                 "overall_contribution": _plain(self.overall_contribution(e)),
-                "chosen": list(e.chosen), "practices": list(e.practices),
+                "chosen": list(e.chosen),
+                "practices": list(e.practices),
             }
             for e in self.explanation
         ]

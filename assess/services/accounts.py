@@ -41,8 +41,14 @@ def find_user(db: Session, email: str) -> StaffUser | None:
     return db.exec(select(StaffUser).where(StaffUser.email == email.strip().lower())).first()
 
 
-def create_user(db: Session, email: str, role: str, display_name: str = "", password: str | None = None,
-                actor: str = SYSTEM) -> StaffUser:
+def create_user(
+    db: Session,
+    email: str,
+    role: str,
+    display_name: str = "",
+    password: str | None = None,
+    actor: str = SYSTEM,
+) -> StaffUser:
     email = email.strip().lower()
     if role not in tuple(Role):
         raise InvalidInput(N_("The role must be staff or admin."))
@@ -53,8 +59,12 @@ def create_user(db: Session, email: str, role: str, display_name: str = "", pass
     if password is not None and len(password) < MIN_PASSWORD:
         raise InvalidInput(N_("Use at least {n} characters."), n=MIN_PASSWORD)
     with write_transaction(db):
-        user = StaffUser(email=email, role=role, display_name=display_name or email.split("@")[0],
-                         password_hash=hash_password(password) if password else "")
+        user = StaffUser(
+            email=email,
+            role=role,
+            display_name=display_name or email.split("@")[0],
+            password_hash=hash_password(password) if password else "",
+        )
         db.add(user)
         db.flush()
         audit(db, actor, "user.create", "staff_user", user.id, after=role)
@@ -66,8 +76,12 @@ def issue_password_link(db: Session, user: StaffUser, actor: str = SYSTEM) -> st
     """A one-time token to set a password; earlier unused ones stop working."""
     token = new_token()
     with write_transaction(db):
-        db.exec(delete(PasswordToken).where(PasswordToken.user_id == user.id, PasswordToken.used_at.is_(None)))
-        db.add(PasswordToken(user_id=user.id, token_hash=hash_token(token), expires_at=utcnow() + RESET_VALID))
+        db.exec(
+            delete(PasswordToken).where(PasswordToken.user_id == user.id, PasswordToken.used_at.is_(None))
+        )
+        db.add(
+            PasswordToken(user_id=user.id, token_hash=hash_token(token), expires_at=utcnow() + RESET_VALID)
+        )
         audit(db, actor, "user.password_link", "staff_user", user.id)
     return token
 
@@ -99,7 +113,9 @@ def set_password(db: Session, token: str, password: str) -> StaffUser:
 def throttle_minutes(db: Session, email: str, address: str) -> int:
     """Minutes until another login may be tried; 0 when it may now."""
     since = utcnow() - WINDOW
-    recent = (LoginAttempt.at >= since) & or_(LoginAttempt.email == email.strip().lower(), LoginAttempt.address == address)
+    recent = (LoginAttempt.at >= since) & or_(
+        LoginAttempt.email == email.strip().lower(), LoginAttempt.address == address
+    )
     count, oldest = db.exec(select(func.count(), func.min(LoginAttempt.at)).where(recent)).one()
     if count < MAX_FAILURES:
         return 0
@@ -133,7 +149,9 @@ def create_api_token(db: Session, name: str, creator: StaffUser) -> str:
 
 
 def api_token_user(db: Session, token: str) -> StaffUser | None:
-    row = db.exec(select(ApiToken).where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None))).first()
+    row = db.exec(
+        select(ApiToken).where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None))
+    ).first()
     if row is None:
         return None
     user = db.get(StaffUser, row.created_by)
@@ -149,7 +167,15 @@ def set_active(db: Session, admin: StaffUser, user: StaffUser, active: bool) -> 
         user.active = active
         db.add(user)
         after = "active" if active else "inactive"
-        audit(db, admin.email, "user.activate" if active else "user.deactivate", "staff_user", user.id, before, after)
+        audit(
+            db,
+            admin.email,
+            "user.activate" if active else "user.deactivate",
+            "staff_user",
+            user.id,
+            before,
+            after,
+        )
 
 
 def revoke_api_token(db: Session, admin: StaffUser, token: ApiToken) -> None:
@@ -165,4 +191,6 @@ def list_users(db: Session) -> list[StaffUser]:
 
 def list_api_tokens(db: Session) -> list[tuple[ApiToken, str]]:
     """Every token with its creator's e-mail, newest first."""
-    return list(db.exec(select(ApiToken, StaffUser.email).join(StaffUser).order_by(ApiToken.created_at.desc())))
+    return list(
+        db.exec(select(ApiToken, StaffUser.email).join(StaffUser).order_by(ApiToken.created_at.desc()))
+    )

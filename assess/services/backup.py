@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Integer, func, select, text, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, StatementError
-
 from sqlmodel import Session
 from sqlmodel import select as sqlmodel_select
 
@@ -39,7 +38,7 @@ class RestoreReport:
 
 def _encode(value: Any) -> Any:
     if isinstance(value, datetime):
-        return (value.astimezone(timezone.utc) if value.tzinfo else value.replace(tzinfo=timezone.utc)).isoformat()
+        return (value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
     return value
 
 
@@ -65,7 +64,7 @@ def dump(engine: Engine, credentials: bool = False) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "version": FORMAT_VERSION,
-        "created_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+        "created_at": datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
         "app_version": __version__,
         "schema_revision": revision,
         "credentials": credentials,
@@ -88,7 +87,11 @@ def dumps(document: dict[str, Any]) -> str:
     for i, name in enumerate(names):
         rows = document["tables"][name]
         body = ",\n".join(f"      {_json(row)}" for row in rows)
-        lines.append(f"    {json.dumps(name)}: [" + (f"\n{body}\n    ]" if rows else "]") + ("," if i < len(names) - 1 else ""))
+        lines.append(
+            f"    {json.dumps(name)}: ["
+            + (f"\n{body}\n    ]" if rows else "]")
+            + ("," if i < len(names) - 1 else "")
+        )
     lines.append("  }")
     lines.append("}")
     return "\n".join(lines) + "\n"
@@ -97,7 +100,9 @@ def dumps(document: dict[str, Any]) -> str:
 # --- restore ------------------------------------------------------------------
 
 
-def restore(engine: Engine, source: str, document: dict[str, Any], available: dict[tuple[str, int], str] | None = None) -> RestoreReport:
+def restore(
+    engine: Engine, source: str, document: dict[str, Any], available: dict[tuple[str, int], str] | None = None
+) -> RestoreReport:
     """Restore a checked document into an empty, migrated database.
 
     `available` maps (questionnaire id, version) to content hash of the
@@ -113,10 +118,15 @@ def restore(engine: Engine, source: str, document: dict[str, Any], available: di
                 raise BackupError(source, problems)
             _insert(conn, rows_by_table, report)
     except (DBAPIError, StatementError) as exc:  # what the checks did not foresee: nothing was written
-        raise BackupError(source, [f"the database refused a row, nothing was restored: {getattr(exc, 'orig', exc)}"]) from None
+        raise BackupError(
+            source, [f"the database refused a row, nothing was restored: {getattr(exc, 'orig', exc)}"]
+        ) from None
     staff = rows_by_table.get("staff_user", [])
     if staff and not any(row.get("password_hash") for row in staff):
-        report.warnings.append(f"{len(staff)} staff account(s) have no password: give each a set-password link with `assess user link EMAIL`")
+        report.warnings.append(
+            f"{len(staff)} staff account(s) have no password: give each a set-password link with `assess "
+            "user link EMAIL`"
+        )
     return report
 
 
@@ -126,12 +136,21 @@ def _insert(conn: Connection, rows_by_table, report: RestoreReport) -> None:
     for name in TABLES:
         rows = rows_by_table.get(name, [])
         if name == "questionnaire_version":
-            # Starting the app first records the versions it loaded; keep the backup's lock and first sighting.
+            # Starting the app first records the versions it loaded:
+            # keep the backup's lock and first sighting.
             for row in [r for r in rows if (r["questionnaire_id"], r["version"]) in present]:
                 here = present[(row["questionnaire_id"], row["version"])]
-                conn.execute(update(versions)
-                             .where(versions.c.questionnaire_id == here.questionnaire_id, versions.c.version == here.version)
-                             .values(locked=here.locked or row["locked"], first_loaded_at=min(here.first_loaded_at, row["first_loaded_at"])))
+                conn.execute(
+                    update(versions)
+                    .where(
+                        versions.c.questionnaire_id == here.questionnaire_id,
+                        versions.c.version == here.version,
+                    )
+                    .values(
+                        locked=here.locked or row["locked"],
+                        first_loaded_at=min(here.first_loaded_at, row["first_loaded_at"]),
+                    )
+                )
             rows = [r for r in rows if (r["questionnaire_id"], r["version"]) not in present]
         if rows:
             conn.execute(table(name).insert(), rows)
@@ -142,17 +161,30 @@ def _insert(conn: Connection, rows_by_table, report: RestoreReport) -> None:
 def _check_questionnaires(rows_by_table, available: dict[tuple[str, int], str]) -> list[str]:
     """Answers are shown and scored with the definition they were given to."""
     problems = []
-    needed = {(r["questionnaire_id"], r["questionnaire_version"]) for name in ("round", "response") for r in rows_by_table.get(name, [])}
+    needed = {
+        (r["questionnaire_id"], r["questionnaire_version"])
+        for name in ("round", "response")
+        for r in rows_by_table.get(name, [])
+    }
     for key in sorted(needed - set(available)):
-        problems.append(f"questionnaire {key[0]} version {key[1]} is used in the backup but not in this installation's questionnaire folder")
-    hashes = {(r["questionnaire_id"], r["version"]): r["content_hash"] for r in rows_by_table.get("questionnaire_version", [])}
+        problems.append(
+            f"questionnaire {key[0]} version {key[1]} is used in the backup but not in this installation's "
+            "questionnaire folder"
+        )
+    hashes = {
+        (r["questionnaire_id"], r["version"]): r["content_hash"]
+        for r in rows_by_table.get("questionnaire_version", [])
+    }
     for r in rows_by_table.get("response", []):
         key = (r["questionnaire_id"], r["questionnaire_version"])
         hashes.setdefault(key, r["content_hash"])
     for key, digest in sorted(hashes.items()):
         if key in needed and key in available and available[key] != digest:
-            problems.append(f"questionnaire {key[0]} version {key[1]}: the file here differs from the one the answers were given to "
-                            f"(hash {available[key][:12]} here, {digest[:12]} in the backup); restore the original file")
+            problems.append(
+                f"questionnaire {key[0]} version {key[1]}: the file here differs from the one the answers "
+                "were given to "
+                f"(hash {available[key][:12]} here, {digest[:12]} in the backup); restore the original file"
+            )
     return problems
 
 
@@ -163,7 +195,9 @@ def _check_empty(conn: Connection, rows_by_table) -> list[str]:
         count = conn.execute(select(func.count()).select_from(t)).scalar()
         if name == "questionnaire_version":
             # Starting the app records the versions it loaded; those may stay if they agree.
-            theirs = {(r["questionnaire_id"], r["version"]): r["content_hash"] for r in rows_by_table.get(name, [])}
+            theirs = {
+                (r["questionnaire_id"], r["version"]): r["content_hash"] for r in rows_by_table.get(name, [])
+            }
             for row in conn.execute(select(t)):
                 key = (row.questionnaire_id, row.version)
                 if key in theirs and theirs[key] != row.content_hash:
@@ -172,7 +206,10 @@ def _check_empty(conn: Connection, rows_by_table) -> list[str]:
             filled.append(f"{count} {name}")
     if not filled:
         return []
-    return [f"the database is not empty ({', '.join(filled)}); restore into a new database: point ASSESS_DATABASE_URL at an empty one"]
+    return [
+        f"the database is not empty ({', '.join(filled)}); restore into a new database: point "
+        "ASSESS_DATABASE_URL at an empty one"
+    ]
 
 
 def _reset_sequences(conn: Connection) -> None:
@@ -182,9 +219,12 @@ def _reset_sequences(conn: Connection) -> None:
     for name in TABLES:
         t = table(name)
         if "id" in t.c and isinstance(t.c.id.type, Integer):
-            conn.execute(text(
-                f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), COALESCE((SELECT MAX(id) FROM \"{name}\"), 0) + 1, false)"
-            ))
+            conn.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), COALESCE((SELECT MAX(id) FROM "
+                    f'"{name}"), 0) + 1, false)'
+                )
+            )
 
 
 def download(engine: Engine, db: Session, actor: str) -> tuple[str, str]:
@@ -197,5 +237,10 @@ def download(engine: Engine, db: Session, actor: str) -> tuple[str, str]:
 
 
 def recent_downloads(db: Session, limit: int = 10) -> list[AuditEvent]:
-    query = sqlmodel_select(AuditEvent).where(AuditEvent.action == "backup.export").order_by(AuditEvent.at.desc()).limit(limit)
+    query = (
+        sqlmodel_select(AuditEvent)
+        .where(AuditEvent.action == "backup.export")
+        .order_by(AuditEvent.at.desc())
+        .limit(limit)
+    )
     return list(db.exec(query))

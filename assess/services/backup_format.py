@@ -11,8 +11,9 @@ from __future__ import annotations
 import difflib
 import json
 import math
-from datetime import datetime, timezone
-from typing import Any, Iterable
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import JSON, Boolean, DateTime, Float, Integer, String, Table, TypeDecorator, UniqueConstraint
 from sqlmodel import SQLModel
@@ -27,9 +28,21 @@ INT_RANGE = (-(2**31), 2**31 - 1)  # PostgreSQL's integer
 
 # In restore order: a table comes after every table it refers to.
 TABLES = (
-    "questionnaire_version", "round", "company", "response", "invitation", "answer", "response_score",
-    "staff_user", "api_token", "review_event", "audit_event", "case_study",
+    "questionnaire_version",
+    "round",
+    "company",
+    "response",
+    "invitation",
+    "answer",
+    "response_score",
+    "staff_user",
+    "api_token",
+    "review_event",
+    "audit_event",
+    "case_study",
 )
+
+
 class BackupError(Exception):
     """A backup file that cannot be restored; `problems` says every reason."""
 
@@ -54,7 +67,9 @@ def loads(source: str, content: str) -> dict[str, Any]:
     try:
         document = json.loads(content, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
-        raise BackupError(source, [f"line {exc.lineno}, column {exc.colno}: not valid JSON: {exc.msg}"]) from None
+        raise BackupError(
+            source, [f"line {exc.lineno}, column {exc.colno}: not valid JSON: {exc.msg}"]
+        ) from None
     except ValueError as exc:
         raise BackupError(source, [str(exc)]) from None
     problems = []
@@ -62,7 +77,10 @@ def loads(source: str, content: str) -> dict[str, Any]:
         raise BackupError(source, [f'not an assess backup: the top level needs "format": "{FORMAT}"'])
     version = document.get("version")
     if version != FORMAT_VERSION:
-        problems.append(f"format version {version!r} is not supported: this assess ({__version__}) reads version {FORMAT_VERSION}")
+        problems.append(
+            f"format version {version!r} is not supported: this assess ({__version__}) reads version "
+            f"{FORMAT_VERSION}"
+        )
     if not isinstance(document.get("tables"), dict):
         problems.append('"tables" must be an object of table name to a list of rows')
     if problems:
@@ -96,7 +114,7 @@ def _check_json(value: Any) -> None:
 def decode(column, value: Any) -> Any:
     """The database value for one JSON value, or ValueError saying what is wrong."""
     kind = column.type
-    if isinstance(kind, TypeDecorator):  # SQLModel's UTC datetimes and strings
+    if isinstance(kind, TypeDecorator):  # SQLModel's UTC datetimes and strings, vocabularies
         kind = kind.impl_instance
     if isinstance(kind, JSON):
         _check_json(value)
@@ -105,36 +123,59 @@ def decode(column, value: Any) -> Any:
         if not column.nullable:
             raise ValueError("must not be null")
         return None
-    if isinstance(kind, DateTime):
-        if not isinstance(value, str) or "T" not in value:
-            raise ValueError("must be an ISO 8601 date and time, e.g. 2019-07-01T09:30:00+09:00")
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
-            raise ValueError(f"'{value}' is not an ISO 8601 date and time") from None
-        return parsed.astimezone(timezone.utc) if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
-    if isinstance(kind, Boolean):
-        if not isinstance(value, bool):
-            raise ValueError("must be true or false")
-        return value
-    if isinstance(kind, Integer):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError("must be a whole number")
-        if not INT_RANGE[0] <= value <= INT_RANGE[1]:
-            raise ValueError(f"{value} is out of range ({INT_RANGE[0]} to {INT_RANGE[1]})")
-        return value
-    if isinstance(kind, Float):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ValueError("must be a number")
-        return float(value)
-    if isinstance(kind, String):
-        if not isinstance(value, str):
-            raise ValueError("must be a string")
-        _check_json(value)
-        if kind.length and len(value) > kind.length:
-            raise ValueError(f"is {len(value)} characters long; at most {kind.length} fit")
-        return value
+    for base, decoder in DECODERS:
+        if isinstance(kind, base):
+            return decoder(kind, value)
     return value
+
+
+def _datetime(kind, value: Any) -> datetime:
+    if not isinstance(value, str) or "T" not in value:
+        raise ValueError("must be an ISO 8601 date and time, e.g. 2019-07-01T09:30:00+09:00")
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"'{value}' is not an ISO 8601 date and time") from None
+    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _boolean(kind, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("must be true or false")
+    return value
+
+
+def _integer(kind, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("must be a whole number")
+    if not INT_RANGE[0] <= value <= INT_RANGE[1]:
+        raise ValueError(f"{value} is out of range ({INT_RANGE[0]} to {INT_RANGE[1]})")
+    return value
+
+
+def _float(kind, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError("must be a number")
+    return float(value)
+
+
+def _string(kind, value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("must be a string")
+    _check_json(value)
+    if kind.length and len(value) > kind.length:
+        raise ValueError(f"is {len(value)} characters long; at most {kind.length} fit")
+    return value
+
+
+# Checked in this order: a subclass before its base.
+DECODERS = (
+    (DateTime, _datetime),
+    (Boolean, _boolean),
+    (Integer, _integer),
+    (Float, _float),
+    (String, _string),
+)
 
 
 def _default(column) -> Any:
@@ -199,7 +240,11 @@ def _rows(name: str, rows: list, problems: list[str]) -> list[dict[str, Any]]:
 
 def _unique_keys(t: Table) -> list[tuple[str, ...]]:
     keys = [tuple(c.name for c in t.primary_key.columns)]
-    keys += [tuple(c.name for c in constraint.columns) for constraint in t.constraints if isinstance(constraint, UniqueConstraint)]
+    keys += [
+        tuple(c.name for c in constraint.columns)
+        for constraint in t.constraints
+        if isinstance(constraint, UniqueConstraint)
+    ]
     keys += [tuple(c.name for c in index.columns) for index in t.indexes if index.unique]
     keys += [(c.name,) for c in t.columns if c.unique]
     return list(dict.fromkeys(keys))
@@ -215,7 +260,7 @@ def _duplicates(name: str, rows: list[dict[str, Any]]) -> list[str]:
             if None in value:
                 continue
             if value in first:
-                shown = ", ".join(f"{c} {v!r}" for c, v in zip(key, value))
+                shown = ", ".join(f"{c} {v!r}" for c, v in zip(key, value, strict=True))
                 problems.append(f"table '{name}', row {n}: the same {shown} as row {first[value]}")
             else:
                 first[value] = n
@@ -232,5 +277,8 @@ def _references(rows_by_table: dict[str, list[dict[str, Any]]]) -> list[str]:
             for n, row in enumerate(rows, 1):
                 value = row.get(fk.parent.name)
                 if value is not None and value not in ids.get(target, set()):
-                    problems.append(f"table '{name}', row {n}, column '{fk.parent.name}': no {target} with id {value} in the file")
+                    problems.append(
+                        f"table '{name}', row {n}, column '{fk.parent.name}': no {target} with id {value} "
+                        "in the file"
+                    )
     return problems

@@ -50,14 +50,24 @@ def company_narrative(questionnaire: Questionnaire, answers: Mapping[str, Any]) 
     return out
 
 
-def case_study(db: Session, response: Response, questionnaire: Questionnaire, answers: Mapping[str, Any]) -> CaseStudy:
+def case_study(
+    db: Session, response: Response, questionnaire: Questionnaire, answers: Mapping[str, Any]
+) -> CaseStudy:
     """The saved case study, or a new one that starts from the company's own words."""
     found = db.exec(select(CaseStudy).where(CaseStudy.response_id == response.id)).first()
     return found or CaseStudy(response_id=response.id, **company_narrative(questionnaire, answers))
 
 
-def save_case_study(db: Session, response: Response, staff: StaffUser, questionnaire: Questionnaire,
-                    answers: Mapping[str, Any], texts: Mapping[str, str], included: bool, position: int) -> CaseStudy:
+def save_case_study(
+    db: Session,
+    response: Response,
+    staff: StaffUser,
+    questionnaire: Questionnaire,
+    answers: Mapping[str, Any],
+    texts: Mapping[str, str],
+    included: bool,
+    position: int,
+) -> CaseStudy:
     if included and not consented(questionnaire, answers):
         raise ConsentMissing()
     if included and response.status != ResponseStatus.APPROVED:
@@ -68,7 +78,14 @@ def save_case_study(db: Session, response: Response, staff: StaffUser, questionn
             setattr(study, key, texts.get(key, "").strip()[:MAX_TEXT])
         study.included, study.position, study.updated_at = included, position, utcnow()
         db.add(study)
-        audit(db, staff.email, "case_study.save", "response", response.id, detail=f"included={included} position={position}")
+        audit(
+            db,
+            staff.email,
+            "case_study.save",
+            "response",
+            response.id,
+            detail=f"included={included} position={position}",
+        )
     db.refresh(study)
     return study
 
@@ -77,10 +94,14 @@ def booklet_entries(db: Session, round_ids: list[int], registry: Registry) -> li
     """Approved, included case studies of the rounds whose company (still) consents, in booklet order."""
     rows = db.exec(
         select(CaseStudy, Response, Company, Round)
-        .join(Response, CaseStudy.response_id == Response.id).join(Round, Response.round_id == Round.id)
+        .join(Response, CaseStudy.response_id == Response.id)
+        .join(Round, Response.round_id == Round.id)
         .join(Company, Response.company_id == Company.id, isouter=True)
-        .where(Response.round_id.in_(round_ids), Response.status == ResponseStatus.APPROVED,
-               CaseStudy.included == True)  # noqa: E712
+        .where(
+            Response.round_id.in_(round_ids),
+            Response.status == ResponseStatus.APPROVED,
+            CaseStudy.included.is_(True),
+        )
         .order_by(Round.id, CaseStudy.position, Response.id)
     ).all()
     entries = []

@@ -25,14 +25,24 @@ DEMO_EMAIL = "demo-admin@example.org"
 DEMO_PASSWORD = "demo-password-2025"
 QUESTIONNAIRE = "community-sme"
 DEMO_ROUNDS = [
-    dict(slug="saga-2019", name_ja="佐賀県 地域に根ざす中小企業調査 2019年度",
-         name_en="Saga Prefecture community-based SME survey FY2019", region="佐賀県 / Saga Prefecture",
-         fiscal_year=2019, organiser_ja="さが地域サステナビリティ支援ネットワーク（架空）",
-         organiser_en="Saga Community Sustainability Support Network (fictional)"),
-    dict(slug="tama-2019", name_ja="東京・多摩地域 中小企業サステナビリティ調査 2019年度",
-         name_en="Tama region, Tokyo SME sustainability survey FY2019", region="東京都多摩地域 / Tama region, Tokyo",
-         fiscal_year=2019, organiser_ja="多摩まちづくり企業フォーラム（架空）",
-         organiser_en="Tama Community Business Forum (fictional)"),
+    dict(
+        slug="saga-2019",
+        name_ja="佐賀県 地域に根ざす中小企業調査 2019年度",
+        name_en="Saga Prefecture community-based SME survey FY2019",
+        region="佐賀県 / Saga Prefecture",
+        fiscal_year=2019,
+        organiser_ja="さが地域サステナビリティ支援ネットワーク（架空）",
+        organiser_en="Saga Community Sustainability Support Network (fictional)",
+    ),
+    dict(
+        slug="tama-2019",
+        name_ja="東京・多摩地域 中小企業サステナビリティ調査 2019年度",
+        name_en="Tama region, Tokyo SME sustainability survey FY2019",
+        region="東京都多摩地域 / Tama region, Tokyo",
+        fiscal_year=2019,
+        organiser_ja="多摩まちづくり企業フォーラム（架空）",
+        organiser_en="Tama Community Business Forum (fictional)",
+    ),
 ]
 
 
@@ -54,30 +64,165 @@ class DemoCompany:
 
 S = ResponseStatus
 COMPANIES = [
-    DemoCompany("saga-2019", "有田焼みらい窯株式会社", "saga", "有田町", "manufacturing", "emp_21_50", 1921, S.APPROVED, 0.8,
-                "やきものの町の手仕事を、次の百年へ", "窯元として地元の陶工を育て、毎年の陶器市では町内の店と協力して観光客を迎えています。窯の燃料を重油から電気に切り替え、陶片は再生粘土として使っています。"),
-    DemoCompany("saga-2019", "伊万里グリーン農園株式会社", "saga", "伊万里市", "agriculture_forestry", "emp_6_20", 1998, S.APPROVED, 0.7,
-                "土と人を育てる農業を地域とともに", "耕作放棄地を借り受けて米と野菜を作り、地元の小学校の田植え体験を受け入れています。規格外の野菜は市内の子ども食堂に届けています。"),
-    DemoCompany("saga-2019", "唐津みなと建設株式会社", "saga", "唐津市", "construction", "emp_51_100", 1965, S.APPROVED, 0.6,
-                "災害に強いまちを、地元の若者とつくる", "市と災害時応援協定を結び、豪雨の際には重機と人員を出しています。地元の工業高校からインターンを受け入れ、毎年数名を採用しています。"),
-    DemoCompany("saga-2019", "鳥栖リサイクルセンター有限会社", "saga", "鳥栖市", "services_nec", "emp_21_50", 1987, S.RETURNED, 0.55,
-                "ごみを資源に、まちを循環に", "地域の事業所から出る廃プラスチックと古紙を回収し、再生資源として出荷しています。"),
-    DemoCompany("saga-2019", "嬉野茶房株式会社", "saga", "嬉野市", "accommodation_food", "emp_6_20", 2008, S.SUBMITTED, 0.45,
-                "お茶の香りで旅人と町をつなぐ", "地元の茶農家から直接仕入れた茶葉を使い、温泉街の旅館と共同で茶の体験を企画しています。"),
-    DemoCompany("saga-2019", "武雄山林株式会社", "saga", "武雄市", "agriculture_forestry", "emp_6_20", 1952, S.DRAFT, 0.5,
-                "森と人がともに生きる山づくり", ""),
-    DemoCompany("tama-2019", "国立まちの食卓株式会社", "tokyo", "国立市", "accommodation_food", "emp_21_50", 2011, S.APPROVED, 0.75,
-                "地元の畑から、楽しい食卓を次の世代へ", "多摩の農家から野菜を仕入れ、惣菜と弁当にして販売しています。売れ残りは地域の福祉施設と分け合い、食品ロスを減らしています。"),
-    DemoCompany("tama-2019", "八王子メタル工業株式会社", "tokyo", "八王子市", "manufacturing", "emp_51_100", 1972, S.APPROVED, 0.65,
-                "安全第一、環境と地域の信頼を大切に", "工場の騒音と排水を近隣の方と一緒に確認する会を年二回開いています。ISO 14001を取得し、屋根に太陽光パネルを設置しました。"),
-    DemoCompany("tama-2019", "Tama Bright Services Ltd.", "tokyo", "多摩市", "services_nec", "emp_6_20", 2015, S.SUBMITTED, 0.35,
-                "Making every neighbour feel at home", "We clean and maintain apartment blocks in the new town and help older residents with small repairs.", locale="en"),
-    DemoCompany("tama-2019", "日野ものづくり協同組合", "tokyo", "日野市", "manufacturing", "emp_21_50", 1978, S.RETURNED, 0.5,
-                "小さな工場が力を合わせて", "組合員の町工場が共同で受注し、若手の技能講習を合同で行っています。"),
-    DemoCompany("tama-2019", "府中ケアネット株式会社", "tokyo", "府中市", "medical_welfare", "emp_101_300", 2003, S.SUBMITTED, 0.6,
-                "住み慣れたまちで、いつまでも", "訪問介護と配食を組み合わせ、地域包括支援センターや自治会と見守りの仕組みをつくっています。"),
-    DemoCompany("tama-2019", "Koganei Green Design LLC", "tokyo", "小金井市", "professional_technical", "emp_1_5", 2019, S.DRAFT, 0.3,
-                "Design that grows with the community", "", locale="en"),
+    DemoCompany(
+        "saga-2019",
+        "有田焼みらい窯株式会社",
+        "saga",
+        "有田町",
+        "manufacturing",
+        "emp_21_50",
+        1921,
+        S.APPROVED,
+        0.8,
+        "やきものの町の手仕事を、次の百年へ",
+        "窯元として地元の陶工を育て、毎年の陶器市では町内の店と協力して観光客を迎えています。窯の燃料を重油から電気に切り替え、陶片は再生粘土として使っています。",
+    ),
+    DemoCompany(
+        "saga-2019",
+        "伊万里グリーン農園株式会社",
+        "saga",
+        "伊万里市",
+        "agriculture_forestry",
+        "emp_6_20",
+        1998,
+        S.APPROVED,
+        0.7,
+        "土と人を育てる農業を地域とともに",
+        "耕作放棄地を借り受けて米と野菜を作り、地元の小学校の田植え体験を受け入れています。規格外の野菜は市内の子ども食堂に届けています。",
+    ),
+    DemoCompany(
+        "saga-2019",
+        "唐津みなと建設株式会社",
+        "saga",
+        "唐津市",
+        "construction",
+        "emp_51_100",
+        1965,
+        S.APPROVED,
+        0.6,
+        "災害に強いまちを、地元の若者とつくる",
+        "市と災害時応援協定を結び、豪雨の際には重機と人員を出しています。地元の工業高校からインターンを受け入れ、毎年数名を採用しています。",
+    ),
+    DemoCompany(
+        "saga-2019",
+        "鳥栖リサイクルセンター有限会社",
+        "saga",
+        "鳥栖市",
+        "services_nec",
+        "emp_21_50",
+        1987,
+        S.RETURNED,
+        0.55,
+        "ごみを資源に、まちを循環に",
+        "地域の事業所から出る廃プラスチックと古紙を回収し、再生資源として出荷しています。",
+    ),
+    DemoCompany(
+        "saga-2019",
+        "嬉野茶房株式会社",
+        "saga",
+        "嬉野市",
+        "accommodation_food",
+        "emp_6_20",
+        2008,
+        S.SUBMITTED,
+        0.45,
+        "お茶の香りで旅人と町をつなぐ",
+        "地元の茶農家から直接仕入れた茶葉を使い、温泉街の旅館と共同で茶の体験を企画しています。",
+    ),
+    DemoCompany(
+        "saga-2019",
+        "武雄山林株式会社",
+        "saga",
+        "武雄市",
+        "agriculture_forestry",
+        "emp_6_20",
+        1952,
+        S.DRAFT,
+        0.5,
+        "森と人がともに生きる山づくり",
+        "",
+    ),
+    DemoCompany(
+        "tama-2019",
+        "国立まちの食卓株式会社",
+        "tokyo",
+        "国立市",
+        "accommodation_food",
+        "emp_21_50",
+        2011,
+        S.APPROVED,
+        0.75,
+        "地元の畑から、楽しい食卓を次の世代へ",
+        "多摩の農家から野菜を仕入れ、惣菜と弁当にして販売しています。売れ残りは地域の福祉施設と分け合い、食品ロスを減らしています。",
+    ),
+    DemoCompany(
+        "tama-2019",
+        "八王子メタル工業株式会社",
+        "tokyo",
+        "八王子市",
+        "manufacturing",
+        "emp_51_100",
+        1972,
+        S.APPROVED,
+        0.65,
+        "安全第一、環境と地域の信頼を大切に",
+        "工場の騒音と排水を近隣の方と一緒に確認する会を年二回開いています。"
+        "ISO 14001を取得し、屋根に太陽光パネルを設置しました。",
+    ),
+    DemoCompany(
+        "tama-2019",
+        "Tama Bright Services Ltd.",
+        "tokyo",
+        "多摩市",
+        "services_nec",
+        "emp_6_20",
+        2015,
+        S.SUBMITTED,
+        0.35,
+        "Making every neighbour feel at home",
+        "We clean and maintain apartment blocks in the new town and help older residents with small repairs.",
+        locale="en",
+    ),
+    DemoCompany(
+        "tama-2019",
+        "日野ものづくり協同組合",
+        "tokyo",
+        "日野市",
+        "manufacturing",
+        "emp_21_50",
+        1978,
+        S.RETURNED,
+        0.5,
+        "小さな工場が力を合わせて",
+        "組合員の町工場が共同で受注し、若手の技能講習を合同で行っています。",
+    ),
+    DemoCompany(
+        "tama-2019",
+        "府中ケアネット株式会社",
+        "tokyo",
+        "府中市",
+        "medical_welfare",
+        "emp_101_300",
+        2003,
+        S.SUBMITTED,
+        0.6,
+        "住み慣れたまちで、いつまでも",
+        "訪問介護と配食を組み合わせ、地域包括支援センターや自治会と見守りの仕組みをつくっています。",
+    ),
+    DemoCompany(
+        "tama-2019",
+        "Koganei Green Design LLC",
+        "tokyo",
+        "小金井市",
+        "professional_technical",
+        "emp_1_5",
+        2019,
+        S.DRAFT,
+        0.3,
+        "Design that grows with the community",
+        "",
+        locale="en",
+    ),
 ]
 
 
@@ -106,8 +251,10 @@ def has_data(db: Session) -> bool:
 
 
 def create_demo_rounds(db: Session, q: Questionnaire) -> dict[str, Round]:
-    rounds = {fields["slug"]: Round(questionnaire_id=q.id, questionnaire_version=q.version, **fields)
-              for fields in DEMO_ROUNDS}
+    rounds = {
+        fields["slug"]: Round(questionnaire_id=q.id, questionnaire_version=q.version, **fields)
+        for fields in DEMO_ROUNDS
+    }
     with write_transaction(db):
         db.add_all(rounds.values())
     for round_ in rounds.values():
@@ -115,28 +262,49 @@ def create_demo_rounds(db: Session, q: Questionnaire) -> dict[str, Round]:
     return rounds
 
 
-def create_demo(db: Session, rounds: dict[str, Round], q: Questionnaire, practices: PracticeCatalogue) -> dict[str, str]:
+def create_demo(
+    db: Session, rounds: dict[str, Round], q: Questionnaire, practices: PracticeCatalogue
+) -> dict[str, str]:
     """Companies at every stage; returns each company's private link."""
     staff = create_user(db, DEMO_EMAIL, Role.ADMIN, "デモ管理者", password=DEMO_PASSWORD)
     rng = random.Random(2019)
     links = {}
     roles = q.roles
     for position, c in enumerate(COMPANIES):
-        company = Company(name=c.name, prefecture=c.prefecture, municipality=c.municipality, industry=c.industry,
-                          employees=c.employees, founded=c.founded)
+        company = Company(
+            name=c.name,
+            prefecture=c.prefecture,
+            municipality=c.municipality,
+            industry=c.industry,
+            employees=c.employees,
+            founded=c.founded,
+        )
         db.add(company)
         db.commit()
         db.refresh(company)
         response, token = start_response(db, rounds[c.round_slug], q, c.locale, company_id=company.id)
         answers = _biased_answers(q, rng, c.strength)
-        fixed = {"company.name": c.name, "company.prefecture": c.prefecture, "company.municipality": c.municipality,
-                 "company.industry": c.industry, "company.employees": c.employees, "company.founded": c.founded,
-                 "narrative.motto": c.motto, "narrative.story": c.story or None}
+        fixed = {
+            "company.name": c.name,
+            "company.prefecture": c.prefecture,
+            "company.municipality": c.municipality,
+            "company.industry": c.industry,
+            "company.employees": c.employees,
+            "company.founded": c.founded,
+            "narrative.motto": c.motto,
+            "narrative.story": c.story or None,
+        }
         for role, value in fixed.items():
             if role in roles:
                 answers[roles[role].id] = value
         if "consent.publication" in roles:
-            answers[roles["consent.publication"].id] = ["motto", "story", "initiatives", "challenges", "support"]
+            answers[roles["consent.publication"].id] = [
+                "motto",
+                "story",
+                "initiatives",
+                "challenges",
+                "support",
+            ]
         answers = {k: v for k, v in answers.items() if v not in (None, "")}
         if c.status == ResponseStatus.DRAFT:  # halfway: the first three sections only
             early = {qq.id for s in q.sections[:3] for qq in s.questions}
@@ -148,9 +316,21 @@ def create_demo(db: Session, rounds: dict[str, Round], q: Questionnaire, practic
             continue
         submit(db, response, q, practices, response.revision)
         if c.status == ResponseStatus.RETURNED:
-            act(db, response, staff, ReviewAction.RETURN, "従業員の研修についての回答をもう一度ご確認ください。")
+            act(
+                db,
+                response,
+                staff,
+                ReviewAction.RETURN,
+                "従業員の研修についての回答をもう一度ご確認ください。",
+            )
         elif c.status == ResponseStatus.APPROVED:
             act(db, response, staff, ReviewAction.APPROVE)
-            texts = {"motto": c.motto, "story": c.story, "initiatives": c.story, "challenges": "", "support": ""}
+            texts = {
+                "motto": c.motto,
+                "story": c.story,
+                "initiatives": c.story,
+                "challenges": "",
+                "support": "",
+            }
             save_case_study(db, response, staff, q, answers, texts, True, position)
     return links

@@ -17,11 +17,14 @@ def questionnaire_of(definitions: Definitions, response: Response) -> Questionna
 
 
 def score_response(db: Session, definitions: Definitions, response: Response) -> ScoreResult:
-    return score(questionnaire_of(definitions, response), load_answers(db, response.id), definitions.practices)
+    return score(
+        questionnaire_of(definitions, response), load_answers(db, response.id), definitions.practices
+    )
 
 
-def response_feedback(db: Session, definitions: Definitions, response: Response, locale: str,
-                      medium: str = "screen") -> FeedbackView:
+def response_feedback(
+    db: Session, definitions: Definitions, response: Response, locale: str, medium: str = "screen"
+) -> FeedbackView:
     questionnaire = questionnaire_of(definitions, response)
     answers = load_answers(db, response.id)
     result = score(questionnaire, answers, definitions.practices)

@@ -38,7 +38,9 @@ def create_invitation(db: Session, round_: Round, company: Company, secret: str)
     nonce = secrets.token_hex(16)
     token = invitation_token(secret, nonce)
     with write_transaction(db):
-        db.add(Invitation(round_id=round_.id, company_id=company.id, token_hash=hash_token(token), nonce=nonce))
+        db.add(
+            Invitation(round_id=round_.id, company_id=company.id, token_hash=hash_token(token), nonce=nonce)
+        )
     return token
 
 
@@ -48,13 +50,16 @@ def find_invitation(db: Session, token: str) -> Invitation | None:
     return db.exec(select(Invitation).where(Invitation.token_hash == hash_token(token))).first()
 
 
-def start_from_invitation(db: Session, invitation: Invitation, round_: Round, questionnaire: Questionnaire,
-                          locale: str, token: str) -> Response:
+def start_from_invitation(
+    db: Session, invitation: Invitation, round_: Round, questionnaire: Questionnaire, locale: str, token: str
+) -> Response:
     if invitation.response_id is not None:
         existing = db.get(Response, invitation.response_id)
         if existing is not None:
             return existing
-    response, _ = start_response(db, round_, questionnaire, locale, company_id=invitation.company_id, token=token)
+    response, _ = start_response(
+        db, round_, questionnaire, locale, company_id=invitation.company_id, token=token
+    )
     with write_transaction(db):
         invitation.response_id = response.id
         db.add(invitation)
@@ -92,14 +97,21 @@ def read_csv(raw: bytes) -> list[tuple[str, str]]:
             continue
         entries.append((row[0].strip(), row[1].strip() if len(row) > 1 else ""))
     if not entries or len(entries) > MAX_CSV_ROWS:  # the message names MAX_CSV_ROWS
-        raise InvalidInput(N_("The CSV needs one company a line: name, then optional contact notes (at most 2,000 lines)."))
+        raise InvalidInput(
+            N_("The CSV needs one company a line: name, then optional contact notes (at most 2,000 lines).")
+        )
     return entries
 
 
 def invitations_of(db: Session, round_: Round, secret: str) -> list[InvitationRow]:
-    rows = db.exec(select(Invitation, Company.name, Company.contact_note, Response.status)
-                   .join(Company, Invitation.company_id == Company.id)
-                   .join(Response, Invitation.response_id == Response.id, isouter=True)
-                   .where(Invitation.round_id == round_.id).order_by(Invitation.id)).all()
-    return [InvitationRow(name, note, status or "", invitation_token(secret, inv.nonce) if inv.nonce else "")
-            for inv, name, note, status in rows]
+    rows = db.exec(
+        select(Invitation, Company.name, Company.contact_note, Response.status)
+        .join(Company, Invitation.company_id == Company.id)
+        .join(Response, Invitation.response_id == Response.id, isouter=True)
+        .where(Invitation.round_id == round_.id)
+        .order_by(Invitation.id)
+    ).all()
+    return [
+        InvitationRow(name, note, status or "", invitation_token(secret, inv.nonce) if inv.nonce else "")
+        for inv, name, note, status in rows
+    ]

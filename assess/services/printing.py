@@ -31,8 +31,9 @@ class NothingToPrint(DomainError):
 
 
 class Printer(Protocol):
-    def booklet(self, db: Session, round_ids: list[int], locale: str,
-                progress: Progress | None = None) -> tuple[bytes, int]:
+    def booklet(
+        self, db: Session, round_ids: list[int], locale: str, progress: Progress | None = None
+    ) -> tuple[bytes, int]:
         """The booklet's PDF and the number of case studies in it."""
         ...
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 import statistics
-from dataclasses import dataclass, field
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import String, and_, case, cast, func
@@ -39,10 +39,16 @@ class Filters:
     def from_query(cls, query: Mapping[str, str]) -> Filters:
         """The filters of a list page's query string; anything garbled counts as not given."""
         return cls(
-            round_id=_small_int(query.get("round")), prefecture=query.get("prefecture", ""),
-            industry=query.get("industry", ""), employees=query.get("employees", ""), status=query.get("status", ""),
-            level=query.get("level", ""), search=query.get("q", ""), sort=query.get("sort", "submitted"),
-            descending=query.get("dir", "desc") != "asc", page=_small_int(query.get("page")) or 1,
+            round_id=_small_int(query.get("round")),
+            prefecture=query.get("prefecture", ""),
+            industry=query.get("industry", ""),
+            employees=query.get("employees", ""),
+            status=query.get("status", ""),
+            level=query.get("level", ""),
+            search=query.get("q", ""),
+            sort=query.get("sort", "submitted"),
+            descending=query.get("dir", "desc") != "asc",
+            page=_small_int(query.get("page")) or 1,
         )
 
 
@@ -63,8 +69,19 @@ class Listing:
 
 def list_responses(db: Session, f: Filters, area_ids: tuple[str, ...]) -> Listing:
     sort_score = aliased(ResponseScore)
-    query = select(Response, Company.name, Company.prefecture, Company.industry, Company.employees, Round.slug, Round.name_ja, Round.name_en)
-    query = query.join(Company, Response.company_id == Company.id, isouter=True).join(Round, Response.round_id == Round.id)
+    query = select(
+        Response,
+        Company.name,
+        Company.prefecture,
+        Company.industry,
+        Company.employees,
+        Round.slug,
+        Round.name_ja,
+        Round.name_en,
+    )
+    query = query.join(Company, Response.company_id == Company.id, isouter=True).join(
+        Round, Response.round_id == Round.id
+    )
     conditions = []
     if f.round_id:
         conditions.append(Response.round_id == f.round_id)
@@ -72,7 +89,11 @@ def list_responses(db: Session, f: Filters, area_ids: tuple[str, ...]) -> Listin
         conditions.append(Response.status == f.status)
     else:
         conditions.append(Response.status != ResponseStatus.DRAFT)  # drafts only when asked for
-    for column, value in ((Company.prefecture, f.prefecture), (Company.industry, f.industry), (Company.employees, f.employees)):
+    for column, value in (
+        (Company.prefecture, f.prefecture),
+        (Company.industry, f.industry),
+        (Company.employees, f.employees),
+    ):
         if value:
             conditions.append(column == value)
     if f.level:
@@ -82,7 +103,15 @@ def list_responses(db: Session, f: Filters, area_ids: tuple[str, ...]) -> Listin
     query = query.where(and_(*conditions))
     total = db.exec(select(func.count()).select_from(query.subquery())).one()
     if f.sort.startswith("area:") and f.sort[5:] in area_ids:
-        query = query.join(sort_score, and_(sort_score.response_id == Response.id, sort_score.kind == ScoreKind.AREA, sort_score.key == f.sort[5:]), isouter=True)
+        query = query.join(
+            sort_score,
+            and_(
+                sort_score.response_id == Response.id,
+                sort_score.kind == ScoreKind.AREA,
+                sort_score.key == f.sort[5:],
+            ),
+            isouter=True,
+        )
         key = sort_score.value
     elif f.sort == "overall":
         key = Response.overall_score
@@ -98,11 +127,24 @@ def list_responses(db: Session, f: Filters, area_ids: tuple[str, ...]) -> Listin
     ids = [r[0].id for r in found]
     areas: dict[int, dict[str, tuple[float, str | None]]] = {i: {} for i in ids}
     if ids:
-        for score in db.exec(select(ResponseScore).where(ResponseScore.response_id.in_(ids), ResponseScore.kind == ScoreKind.AREA)):
+        for score in db.exec(
+            select(ResponseScore).where(
+                ResponseScore.response_id.in_(ids), ResponseScore.kind == ScoreKind.AREA
+            )
+        ):
             areas[score.response_id][score.key] = (score.value, score.level)
     rows = [
-        {"response": r, "company": name or "", "prefecture": pref or "", "industry": ind or "", "employees": emp or "",
-         "round_slug": slug, "round_ja": name_ja, "round_en": name_en, "areas": areas[r.id]}
+        {
+            "response": r,
+            "company": name or "",
+            "prefecture": pref or "",
+            "industry": ind or "",
+            "employees": emp or "",
+            "round_slug": slug,
+            "round_ja": name_ja,
+            "round_en": name_en,
+            "areas": areas[r.id],
+        }
         for r, name, pref, ind, emp, slug, name_ja, name_en in found
     ]
     return Listing(rows, total, page, pages)
@@ -112,19 +154,39 @@ def quartiles(values: list[float]) -> dict[str, float] | None:
     if not values:
         return None
     if len(values) == 1:
-        return {"n": 1, "mean": values[0], "q1": values[0], "median": values[0], "q3": values[0], "min": values[0], "max": values[0]}
+        return {
+            "n": 1,
+            "mean": values[0],
+            "q1": values[0],
+            "median": values[0],
+            "q3": values[0],
+            "min": values[0],
+            "max": values[0],
+        }
     q1, median, q3 = statistics.quantiles(values, n=4, method="inclusive")
-    return {"n": len(values), "mean": statistics.fmean(values), "q1": q1, "median": median, "q3": q3, "min": min(values), "max": max(values)}
+    return {
+        "n": len(values),
+        "mean": statistics.fmean(values),
+        "q1": q1,
+        "median": median,
+        "q3": q3,
+        "min": min(values),
+        "max": max(values),
+    }
 
 
 _OVERVIEWS: dict[tuple, dict] = {}
 OVERVIEW_CACHE = 32
 
 
-def round_overview(db: Session, round_id: int, area_ids: tuple[str, ...], support_question: str | None) -> dict[str, Any]:
+def round_overview(
+    db: Session, round_id: int, area_ids: tuple[str, ...], support_question: str | None
+) -> dict[str, Any]:
     """The round's statistics, recomputed only when one of its responses changed
     (every save, submit and review step updates `Response.updated_at`)."""
-    count, changed = db.exec(select(func.count(), func.max(Response.updated_at)).where(Response.round_id == round_id)).one()
+    count, changed = db.exec(
+        select(func.count(), func.max(Response.updated_at)).where(Response.round_id == round_id)
+    ).one()
     key = (round_id, count, str(changed), area_ids, support_question)
     if key not in _OVERVIEWS:
         if len(_OVERVIEWS) >= OVERVIEW_CACHE:
@@ -133,33 +195,61 @@ def round_overview(db: Session, round_id: int, area_ids: tuple[str, ...], suppor
     return _OVERVIEWS[key]
 
 
-def _round_overview(db: Session, round_id: int, area_ids: tuple[str, ...], support_question: str | None) -> dict[str, Any]:
-    scored = select(Response.id).where(Response.round_id == round_id, Response.submitted_at.is_not(None), Response.status.in_(SCORED))
+def _round_overview(
+    db: Session, round_id: int, area_ids: tuple[str, ...], support_question: str | None
+) -> dict[str, Any]:
+    scored = select(Response.id).where(
+        Response.round_id == round_id, Response.submitted_at.is_not(None), Response.status.in_(SCORED)
+    )
     areas: dict[str, list[float]] = {a: [] for a in area_ids}
     # Tens of thousands of plain rows: Core, without ORM row processing.
     conn = db.connection()
-    for key, value in conn.execute(select(ResponseScore.key, ResponseScore.value)
-                                   .where(ResponseScore.response_id.in_(scored), ResponseScore.kind == ScoreKind.AREA)).all():
+    for key, value in conn.execute(
+        select(ResponseScore.key, ResponseScore.value).where(
+            ResponseScore.response_id.in_(scored), ResponseScore.kind == ScoreKind.AREA
+        )
+    ).all():
         if key in areas:
             areas[key].append(value)
     # The heat map shows at most HEAT_LIMIT companies (by name); the export has all.
-    shown = db.exec(select(Response.id, Company.name).join(Company, Response.company_id == Company.id, isouter=True)
-                    .where(Response.id.in_(scored)).order_by(Company.name, Response.id).limit(HEAT_LIMIT)).all()
+    shown = db.exec(
+        select(Response.id, Company.name)
+        .join(Company, Response.company_id == Company.id, isouter=True)
+        .where(Response.id.in_(scored))
+        .order_by(Company.name, Response.id)
+        .limit(HEAT_LIMIT)
+    ).all()
     names = dict(shown)
     goals: dict[int, dict[int, tuple[float, str]]] = {rid: {} for rid in names}
     if names:
         for response_id, key, value, level in db.exec(
-            select(ResponseScore.response_id, ResponseScore.key, ResponseScore.value, ResponseScore.level)
-            .where(ResponseScore.response_id.in_(list(names)), ResponseScore.kind == ScoreKind.GOAL)
+            select(
+                ResponseScore.response_id, ResponseScore.key, ResponseScore.value, ResponseScore.level
+            ).where(ResponseScore.response_id.in_(list(names)), ResponseScore.kind == ScoreKind.GOAL)
         ):
             goals[response_id][int(key)] = (value, level or "none")
-    overall = [v for (v,) in conn.execute(select(Response.overall_score).where(Response.id.in_(scored), Response.overall_score.is_not(None)))]
-    levels = dict(conn.execute(select(Response.overall_level, func.count()).where(Response.id.in_(scored)).group_by(Response.overall_level)).all())
+    overall = [
+        v
+        for (v,) in conn.execute(
+            select(Response.overall_score).where(Response.id.in_(scored), Response.overall_score.is_not(None))
+        )
+    ]
+    levels = dict(
+        conn.execute(
+            select(Response.overall_level, func.count())
+            .where(Response.id.in_(scored))
+            .group_by(Response.overall_level)
+        ).all()
+    )
     support: dict[str, int] = {}
     if support_question:
         # Grouped by the answer's JSON text: few distinct combinations to decode.
         text = cast(Answer.value, String)
-        for value, n in conn.execute(select(text, func.count()).where(Answer.response_id.in_(scored), Answer.question_id == support_question).group_by(text)):
+        for value, n in conn.execute(
+            select(text, func.count())
+            .where(Answer.response_id.in_(scored), Answer.question_id == support_question)
+            .group_by(text)
+        ):
             chosen = json.loads(value)
             for item in chosen if isinstance(chosen, list) else [chosen]:
                 support[item] = support.get(item, 0) + n
@@ -175,19 +265,33 @@ def _round_overview(db: Session, round_id: int, area_ids: tuple[str, ...], suppo
     }
 
 
-def peer_comparison(db: Session, response: Response, company: Company | None, area_ids: tuple[str, ...]) -> dict[str, Any]:
+def peer_comparison(
+    db: Session, response: Response, company: Company | None, area_ids: tuple[str, ...]
+) -> dict[str, Any]:
     """Median and quartiles of the round and of the same industry, each only
     when at least MIN_PEERS other companies are in the group."""
 
     def group(extra) -> dict | None:
-        ids = select(Response.id).join(Company, Response.company_id == Company.id, isouter=True).where(
-            Response.round_id == response.round_id, Response.status.in_(SCORED), Response.submitted_at.is_not(None),
-            Response.id != response.id, *extra)
+        ids = (
+            select(Response.id)
+            .join(Company, Response.company_id == Company.id, isouter=True)
+            .where(
+                Response.round_id == response.round_id,
+                Response.status.in_(SCORED),
+                Response.submitted_at.is_not(None),
+                Response.id != response.id,
+                *extra,
+            )
+        )
         values: dict[str, list[float]] = {a: [] for a in area_ids}
         peers = db.exec(select(func.count()).select_from(ids.subquery())).one()
         if peers < MIN_PEERS:
             return {"peers": peers, "hidden": True}
-        for key, value in db.exec(select(ResponseScore.key, ResponseScore.value).where(ResponseScore.response_id.in_(ids), ResponseScore.kind == ScoreKind.AREA)):
+        for key, value in db.exec(
+            select(ResponseScore.key, ResponseScore.value).where(
+                ResponseScore.response_id.in_(ids), ResponseScore.kind == ScoreKind.AREA
+            )
+        ):
             if key in values:
                 values[key].append(value)
         return {"peers": peers, "hidden": False, "areas": {a: quartiles(v) for a, v in values.items()}}
@@ -198,7 +302,10 @@ def peer_comparison(db: Session, response: Response, company: Company | None, ar
 
 def filter_choices(db: Session) -> dict[str, list[str]]:
     out = {}
-    for name, column in (("prefecture", Company.prefecture), ("industry", Company.industry), ("employees", Company.employees)):
+    for name, column in (
+        ("prefecture", Company.prefecture),
+        ("industry", Company.industry),
+        ("employees", Company.employees),
+    ):
         out[name] = [v for v in db.exec(select(column).where(column != "").distinct().order_by(column))]
     return out
-

@@ -15,7 +15,16 @@ from sqlalchemy import update
 from sqlmodel import Session, delete, select
 
 from assess.db import write_transaction
-from assess.models import Answer, Company, QuestionnaireVersion, Response, ResponseScore, ReviewEvent, Round, utcnow
+from assess.models import (
+    Answer,
+    Company,
+    QuestionnaireVersion,
+    Response,
+    ResponseScore,
+    ReviewEvent,
+    Round,
+    utcnow,
+)
 from assess.questionnaire.model import Questionnaire
 from assess.questionnaire.pages import missing_required
 from assess.scoring import ScoreResult, score
@@ -26,8 +35,12 @@ from assess.services.tokens import hash_token, new_token, plausible
 from assess.vocab import EDITABLE, ResponseStatus, ReviewAction, ScoreKind
 
 COMPANY_FIELDS = {
-    "company.name": "name", "company.prefecture": "prefecture", "company.municipality": "municipality",
-    "company.industry": "industry", "company.employees": "employees", "company.founded": "founded",
+    "company.name": "name",
+    "company.prefecture": "prefecture",
+    "company.municipality": "municipality",
+    "company.industry": "industry",
+    "company.employees": "employees",
+    "company.founded": "founded",
     "company.legal_form": "legal_form",
 }
 
@@ -43,24 +56,47 @@ def load_answers(db: Session, response_id: int) -> dict[str, Any]:
     return {qid: value for qid, value in rows}
 
 
-def start_response(db: Session, round_: Round, questionnaire: Questionnaire, locale: str,
-                   company_id: int | None = None, token: str | None = None) -> tuple[Response, str]:
+def start_response(
+    db: Session,
+    round_: Round,
+    questionnaire: Questionnaire,
+    locale: str,
+    company_id: int | None = None,
+    token: str | None = None,
+) -> tuple[Response, str]:
     """A new draft and its private resume token (only the token's hash is stored)."""
     token = token or new_token()
     with write_transaction(db):
         response = Response(
-            round_id=round_.id, company_id=company_id, questionnaire_id=questionnaire.id,
-            questionnaire_version=questionnaire.version, content_hash=questionnaire.content_hash,
-            locale=locale, token_hash=hash_token(token),
+            round_id=round_.id,
+            company_id=company_id,
+            questionnaire_id=questionnaire.id,
+            questionnaire_version=questionnaire.version,
+            content_hash=questionnaire.content_hash,
+            locale=locale,
+            token_hash=hash_token(token),
         )
         db.add(response)
         # From now on this version's content may not change (see Q501).
-        locked = db.exec(update(QuestionnaireVersion)
-                         .where(QuestionnaireVersion.questionnaire_id == questionnaire.id, QuestionnaireVersion.version == questionnaire.version)
-                         .values(locked=True))
-        if locked.rowcount == 0:  # not recorded yet (the app records versions at start-up; the command line may come first)
-            db.add(QuestionnaireVersion(questionnaire_id=questionnaire.id, version=questionnaire.version,
-                                        content_hash=questionnaire.content_hash, locked=True))
+        locked = db.exec(
+            update(QuestionnaireVersion)
+            .where(
+                QuestionnaireVersion.questionnaire_id == questionnaire.id,
+                QuestionnaireVersion.version == questionnaire.version,
+            )
+            .values(locked=True)
+        )
+        if (
+            locked.rowcount == 0
+        ):  # not recorded yet (the app records versions at start-up; the command line may come first)
+            db.add(
+                QuestionnaireVersion(
+                    questionnaire_id=questionnaire.id,
+                    version=questionnaire.version,
+                    content_hash=questionnaire.content_hash,
+                    locked=True,
+                )
+            )
     db.refresh(response)
     return response, token
 
@@ -70,20 +106,33 @@ class Saved:
     revision: int
 
 
-def save_answers(db: Session, response: Response, values: Mapping[str, Any], expected_revision: int,
-                 questionnaire: Questionnaire | None = None) -> Saved:
+def save_answers(
+    db: Session,
+    response: Response,
+    values: Mapping[str, Any],
+    expected_revision: int,
+    questionnaire: Questionnaire | None = None,
+) -> Saved:
     """Upsert the given answers (None deletes) if nobody saved in between.
 
     Three statements in one short transaction: bump the revision (the
     optimistic lock), delete cleared answers, upsert the rest.
     """
     now = utcnow()
-    upserts = [{"response_id": response.id, "question_id": k, "value": v, "updated_at": now} for k, v in values.items() if v is not None]
+    upserts = [
+        {"response_id": response.id, "question_id": k, "value": v, "updated_at": now}
+        for k, v in values.items()
+        if v is not None
+    ]
     cleared = [k for k, v in values.items() if v is None]
     with write_transaction(db):
         bumped = db.exec(
             update(Response)
-            .where(Response.id == response.id, Response.revision == expected_revision, Response.status.in_(EDITABLE))
+            .where(
+                Response.id == response.id,
+                Response.revision == expected_revision,
+                Response.status.in_(EDITABLE),
+            )
             .values(revision=Response.revision + 1, updated_at=now)
         )
         if bumped.rowcount != 1:
@@ -92,10 +141,13 @@ def save_answers(db: Session, response: Response, values: Mapping[str, Any], exp
             db.exec(delete(Answer).where(Answer.response_id == response.id, Answer.question_id.in_(cleared)))
         if upserts:
             statement = _insert(db)(Answer.__table__)  # Core: no ORM bookkeeping for a plain upsert
-            db.exec(statement.on_conflict_do_update(
-                index_elements=["response_id", "question_id"],
-                set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at},
-            ), params=upserts)
+            db.exec(
+                statement.on_conflict_do_update(
+                    index_elements=["response_id", "question_id"],
+                    set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at},
+                ),
+                params=upserts,
+            )
         if questionnaire is not None:
             _update_company(db, response, questionnaire, values)
     return Saved(expected_revision + 1)
@@ -115,7 +167,9 @@ def _refuse(db: Session, response_id: int) -> None:
     raise Locked() if status is None or status not in EDITABLE else Conflict()
 
 
-def _update_company(db: Session, response: Response, questionnaire: Questionnaire, values: Mapping[str, Any]) -> None:
+def _update_company(
+    db: Session, response: Response, questionnaire: Questionnaire, values: Mapping[str, Any]
+) -> None:
     """Copy profile answers with a company role onto the response's company."""
     updates = {}
     for role, column in COMPANY_FIELDS.items():
@@ -142,7 +196,13 @@ def resume_section(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> 
     return missing[0].section_id if missing else None
 
 
-def submit(db: Session, response: Response, questionnaire: Questionnaire, catalogue: PracticeCatalogue, expected_revision: int) -> ScoreResult:
+def submit(
+    db: Session,
+    response: Response,
+    questionnaire: Questionnaire,
+    catalogue: PracticeCatalogue,
+    expected_revision: int,
+) -> ScoreResult:
     """Lock the response, score it and cache the scores on it."""
     answers = load_answers(db, response.id)
     if missing_required(questionnaire, answers):
@@ -152,9 +212,19 @@ def submit(db: Session, response: Response, questionnaire: Questionnaire, catalo
     with write_transaction(db):
         done = db.exec(
             update(Response)
-            .where(Response.id == response.id, Response.revision == expected_revision, Response.status.in_(EDITABLE))
-            .values(status=ResponseStatus.SUBMITTED, submitted_at=utcnow(), updated_at=utcnow(), revision=Response.revision + 1,
-                    overall_score=_float(result.overall.score), overall_level=result.overall.level)
+            .where(
+                Response.id == response.id,
+                Response.revision == expected_revision,
+                Response.status.in_(EDITABLE),
+            )
+            .values(
+                status=ResponseStatus.SUBMITTED,
+                submitted_at=utcnow(),
+                updated_at=utcnow(),
+                revision=Response.revision + 1,
+                overall_score=_float(result.overall.score),
+                overall_level=result.overall.level,
+            )
         )
         if done.rowcount != 1:
             _refuse(db, response.id)
@@ -167,8 +237,14 @@ def submit(db: Session, response: Response, questionnaire: Questionnaire, catalo
 def _record_submit(db: Session, response_id: int, before: str) -> None:
     """A resubmission after a return is a step of the review too."""
     if before == ResponseStatus.RETURNED:
-        db.add(ReviewEvent(response_id=response_id, action=ReviewAction.RESUBMIT, status_before=before,
-                           status_after=ResponseStatus.SUBMITTED))
+        db.add(
+            ReviewEvent(
+                response_id=response_id,
+                action=ReviewAction.RESUBMIT,
+                status_before=before,
+                status_after=ResponseStatus.SUBMITTED,
+            )
+        )
     audit(db, COMPANY, "response.submit", "response", response_id, before, ResponseStatus.SUBMITTED)
 
 
@@ -176,9 +252,25 @@ def cache_scores(db: Session, response_id: int, result: ScoreResult) -> None:
     db.exec(delete(ResponseScore).where(ResponseScore.response_id == response_id))
     for area in result.areas:
         if area.score is not None:
-            db.add(ResponseScore(response_id=response_id, kind=ScoreKind.AREA, key=area.area, value=_float(area.score), level=area.level))
+            db.add(
+                ResponseScore(
+                    response_id=response_id,
+                    kind=ScoreKind.AREA,
+                    key=area.area,
+                    value=_float(area.score),
+                    level=area.level,
+                )
+            )
     for goal in result.goals:
-        db.add(ResponseScore(response_id=response_id, kind=ScoreKind.GOAL, key=str(goal.number), value=goal.aggregate, level=goal.level))
+        db.add(
+            ResponseScore(
+                response_id=response_id,
+                kind=ScoreKind.GOAL,
+                key=str(goal.number),
+                value=goal.aggregate,
+                level=goal.level,
+            )
+        )
 
 
 def _float(value) -> float | None:

@@ -42,13 +42,26 @@ def act(db: Session, response: Response, staff: StaffUser, action: str, comment:
         raise CommentRequired()
     with write_transaction(db):
         # Guarded on the status read above, so two reviewers cannot both act.
-        changed = db.exec(update(Response).where(Response.id == response.id, Response.status == before)
-                          .values(status=after, revision=Response.revision + 1, updated_at=utcnow()))
+        changed = db.exec(
+            update(Response)
+            .where(Response.id == response.id, Response.status == before)
+            .values(status=after, revision=Response.revision + 1, updated_at=utcnow())
+        )
         if changed.rowcount != 1:
             raise NotAllowed()
-        db.add(ReviewEvent(response_id=response.id, staff_id=staff.id, action=step, comment=comment.strip(),
-                           status_before=before, status_after=after))
-        audit(db, staff.email, f"response.{step}", "response", response.id, before, after, comment.strip()[:500])
+        db.add(
+            ReviewEvent(
+                response_id=response.id,
+                staff_id=staff.id,
+                action=step,
+                comment=comment.strip(),
+                status_before=before,
+                status_after=after,
+            )
+        )
+        audit(
+            db, staff.email, f"response.{step}", "response", response.id, before, after, comment.strip()[:500]
+        )
     db.refresh(response)
     return response
 
@@ -57,15 +70,27 @@ def add_note(db: Session, response: Response, staff: StaffUser, text: str) -> No
     if not text.strip():
         raise EmptyNote()
     with write_transaction(db):
-        db.add(ReviewEvent(response_id=response.id, staff_id=staff.id, action=ReviewAction.NOTE, comment=text.strip(),
-                           internal=True, status_before=response.status, status_after=response.status))
+        db.add(
+            ReviewEvent(
+                response_id=response.id,
+                staff_id=staff.id,
+                action=ReviewAction.NOTE,
+                comment=text.strip(),
+                internal=True,
+                status_before=response.status,
+                status_after=response.status,
+            )
+        )
         audit(db, staff.email, "response.note", "response", response.id, response.status, response.status)
 
 
 def history(db: Session, response_id: int, internal: bool) -> list[tuple[ReviewEvent, str]]:
     """Review events, oldest first, with the staff member's name; internal notes only for staff."""
-    query = (select(ReviewEvent, StaffUser.display_name).join(StaffUser, isouter=True)
-             .where(ReviewEvent.response_id == response_id))
+    query = (
+        select(ReviewEvent, StaffUser.display_name)
+        .join(StaffUser, isouter=True)
+        .where(ReviewEvent.response_id == response_id)
+    )
     if not internal:
         query = query.where(ReviewEvent.internal == False)  # noqa: E712
     return [(event, name or "") for event, name in db.exec(query.order_by(ReviewEvent.at, ReviewEvent.id))]
@@ -75,6 +100,9 @@ def open_comments(db: Session, response: Response) -> list[str]:
     """Comments of the latest return, shown to the company while it is returned."""
     if response.status != ResponseStatus.RETURNED:
         return []
-    event = db.exec(select(ReviewEvent).where(ReviewEvent.response_id == response.id, ReviewEvent.action == ReviewAction.RETURN)
-                    .order_by(ReviewEvent.at.desc(), ReviewEvent.id.desc())).first()
+    event = db.exec(
+        select(ReviewEvent)
+        .where(ReviewEvent.response_id == response.id, ReviewEvent.action == ReviewAction.RETURN)
+        .order_by(ReviewEvent.at.desc(), ReviewEvent.id.desc())
+    ).first()
     return [event.comment] if event and event.comment else []

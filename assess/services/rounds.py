@@ -76,17 +76,25 @@ def list_rounds(db: Session) -> list[Round]:
     return list(db.exec(select(Round).order_by(Round.id)))
 
 
-def check_round(db: Session, registry: Registry, form: RoundForm, existing: Round | None = None) -> dict[str, str]:
+def check_round(
+    db: Session, registry: Registry, form: RoundForm, existing: Round | None = None
+) -> dict[str, str]:
     """Each field with a problem, mapped to its code (shown next to the field)."""
     errors = {}
     if not SLUG.match(form.slug):
         errors["slug"] = "slug"
-    elif db.exec(select(Round.id).where(Round.slug == form.slug, Round.id != (existing.id if existing else -1))).first():
+    elif db.exec(
+        select(Round.id).where(Round.slug == form.slug, Round.id != (existing.id if existing else -1))
+    ).first():
         errors["slug"] = "taken"
     for key in ("name_ja", "name_en"):
         if not getattr(form, key):
             errors[key] = "required"
-    if not (form.fiscal_year.isdigit() and len(form.fiscal_year) == 4 and YEARS[0] <= int(form.fiscal_year) <= YEARS[1]):
+    if not (
+        form.fiscal_year.isdigit()
+        and len(form.fiscal_year) == 4
+        and YEARS[0] <= int(form.fiscal_year) <= YEARS[1]
+    ):
         errors["fiscal_year"] = "year"
     if existing is None and _questionnaire(registry, form.questionnaire) is None:
         errors["questionnaire"] = "questionnaire"
@@ -111,7 +119,14 @@ def create_round(db: Session, registry: Registry, form: RoundForm, actor: str) -
     if errors:
         raise FormInvalid(errors)
     qid, version = _questionnaire(registry, form.questionnaire) or ("", 0)
-    round_ = Round(slug=form.slug, name_ja="", name_en="", fiscal_year=0, questionnaire_id=qid, questionnaire_version=version)
+    round_ = Round(
+        slug=form.slug,
+        name_ja="",
+        name_en="",
+        fiscal_year=0,
+        questionnaire_id=qid,
+        questionnaire_version=version,
+    )
     _apply(round_, form)
     with write_transaction(db):
         db.add(round_)
@@ -136,7 +151,17 @@ def update_round(db: Session, registry: Registry, round_: Round, form: RoundForm
 
 
 def _apply(round_: Round, form: RoundForm) -> None:
-    for key in ("slug", "name_ja", "name_en", "region", "organiser_ja", "organiser_en", "contact", "foreword_ja", "foreword_en"):
+    for key in (
+        "slug",
+        "name_ja",
+        "name_en",
+        "region",
+        "organiser_ja",
+        "organiser_en",
+        "contact",
+        "foreword_ja",
+        "foreword_en",
+    ):
         setattr(round_, key, getattr(form, key))
     round_.fiscal_year = int(form.fiscal_year)
     round_.status, round_.access = RoundStatus(form.status), RoundAccess(form.access)
@@ -148,10 +173,13 @@ def round_counts(db: Session) -> dict[int, dict[str, int]]:
     for round_id, invited in db.exec(select(Invitation.round_id, func.count()).group_by(Invitation.round_id)):
         counts.setdefault(round_id, {})["invited"] = invited
     query = select(
-        Response.round_id, func.count(),
+        Response.round_id,
+        func.count(),
         func.sum(case((Response.status != ResponseStatus.DRAFT, 1), else_=0)),
         func.sum(case((Response.status == ResponseStatus.APPROVED, 1), else_=0)),
     ).group_by(Response.round_id)
     for round_id, started, submitted, approved in db.exec(query):
-        counts.setdefault(round_id, {}).update(started=started, submitted=int(submitted or 0), approved=int(approved or 0))
+        counts.setdefault(round_id, {}).update(
+            started=started, submitted=int(submitted or 0), approved=int(approved or 0)
+        )
     return counts

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from openpyxl import Workbook
 from sqlmodel import Session, select
@@ -37,10 +38,14 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
-def table(db: Session, round_id: int, questionnaire: Questionnaire, locale: str) -> tuple[list[str], list[list[Any]]]:
+def table(
+    db: Session, round_id: int, questionnaire: Questionnaire, locale: str
+) -> tuple[list[str], list[list[Any]]]:
     responses = db.exec(
-        select(Response, Company.name).join(Company, Response.company_id == Company.id, isouter=True)
-        .where(Response.round_id == round_id, Response.status.in_(SCORED)).order_by(Response.id)
+        select(Response, Company.name)
+        .join(Company, Response.company_id == Company.id, isouter=True)
+        .where(Response.round_id == round_id, Response.status.in_(SCORED))
+        .order_by(Response.id)
     ).all()
     ids = [r.id for r, _ in responses]
     answers: dict[int, dict] = {i: {} for i in ids}
@@ -53,7 +58,14 @@ def table(db: Session, round_id: int, questionnaire: Questionnaire, locale: str)
     areas = [(a.id, a.label.get(locale)) for a in questionnaire.areas]
     levels = {level.id: level.label.get(locale) for level in questionnaire.maturity_levels}
     t = lambda text, **kw: gettext(locale, text, **kw)  # noqa: E731
-    header = [t(N_("Response")), t(N_("Company")), t(N_("Status")), t(N_("Submitted on")), t(N_("Overall score")), t(N_("Maturity level"))]
+    header = [
+        t(N_("Response")),
+        t(N_("Company")),
+        t(N_("Status")),
+        t(N_("Submitted on")),
+        t(N_("Overall score")),
+        t(N_("Maturity level")),
+    ]
     for _, label in areas:
         header += [label, f"{label} ({t(N_('Maturity level'))})"]
     header += [t(N_("SDG {n}"), n=n) for n in range(1, 18)]
@@ -61,12 +73,20 @@ def table(db: Session, round_id: int, questionnaire: Questionnaire, locale: str)
     rows = []
     for response, company in responses:
         a, s = answers[response.id], scores[response.id]
-        row = [response.id, company or "", gettext(locale, LABELS[response.status]), response.submitted_at.strftime("%Y-%m-%d %H:%M") if response.submitted_at else "",
-               response.overall_score, levels.get(response.overall_level or "", "")]
+        row = [
+            response.id,
+            company or "",
+            gettext(locale, LABELS[response.status]),
+            response.submitted_at.strftime("%Y-%m-%d %H:%M") if response.submitted_at else "",
+            response.overall_score,
+            levels.get(response.overall_level or "", ""),
+        ]
         for area_id, _ in areas:
             cached = s.get((ScoreKind.AREA, area_id))
             row += [cached.value if cached else None, levels.get(cached.level or "", "") if cached else ""]
-        row += [s[(ScoreKind.GOAL, str(n))].value if (ScoreKind.GOAL, str(n)) in s else 0.0 for n in range(1, 18)]
+        row += [
+            s[(ScoreKind.GOAL, str(n))].value if (ScoreKind.GOAL, str(n)) in s else 0.0 for n in range(1, 18)
+        ]
         row += [answer_text(q, a.get(q.id), a, locale) for q in questionnaire.questions]
         rows.append([safe_cell(v) for v in row])
     return [safe_cell(h) for h in header], rows
@@ -93,7 +113,9 @@ def to_xlsx(header: list[str], rows: Iterable[list[Any]], title: str) -> bytes:
     return buffer.getvalue()
 
 
-def export_round(db: Session, round_: Round, questionnaire: Questionnaire, locale: str, fmt: str, actor: str) -> bytes:
+def export_round(
+    db: Session, round_: Round, questionnaire: Questionnaire, locale: str, fmt: str, actor: str
+) -> bytes:
     """A round's responses as CSV or XLSX; every export is audited."""
     header, rows = table(db, round_.id, questionnaire, locale)
     with write_transaction(db):

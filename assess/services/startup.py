@@ -41,8 +41,13 @@ def register_versions(engine: Engine, registry: Registry) -> None:
         for questionnaire in registry.all():
             row = rows.get(questionnaire.key)
             if row is None:
-                db.add(QuestionnaireVersion(questionnaire_id=questionnaire.id, version=questionnaire.version,
-                                            content_hash=questionnaire.content_hash))
+                db.add(
+                    QuestionnaireVersion(
+                        questionnaire_id=questionnaire.id,
+                        version=questionnaire.version,
+                        content_hash=questionnaire.content_hash,
+                    )
+                )
             elif row.content_hash != questionnaire.content_hash:
                 row.content_hash = questionnaire.content_hash  # not locked: still a draft
                 db.add(row)

@@ -14,7 +14,16 @@ from assess.templating import make_environment
 from assess.web.deps import AppContext, set_db_threads
 from assess.web.errors import install_error_pages
 from assess.web.middleware import LocaleAndHeaders
-from assess.web.routes import api, results, site, staff_admin, staff_auth, staff_responses, staff_rounds, survey
+from assess.web.routes import (
+    api,
+    results,
+    site,
+    staff_admin,
+    staff_auth,
+    staff_responses,
+    staff_rounds,
+    survey,
+)
 
 PAGE_ROUTERS = (site, survey, results, staff_auth, staff_responses, staff_rounds, staff_admin)
 
@@ -23,14 +32,20 @@ def create_web_app(settings: Settings, definitions: Definitions, printer: Printe
     # FastAPI's interactive docs page loads scripts from a CDN, which the
     # Content-Security-Policy (and offline installations) forbid: /api/docs
     # renders the same OpenAPI schema on the server instead.
-    app = FastAPI(title="assess API", version="1", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
+    app = FastAPI(
+        title="assess API", version="1", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json"
+    )
     engine = db.make_engine(settings.db_url)
     set_db_threads(engine, settings.db_threads)
     db.upgrade(engine)
     register_versions(engine, definitions.registry)
     app.state.context = AppContext(
-        settings=settings, secret=settings.resolved_secret_key(), engine=engine, definitions=definitions,
-        templates=make_environment(), printer=printer,
+        settings=settings,
+        secret=settings.resolved_secret_key(),
+        engine=engine,
+        definitions=definitions,
+        templates=make_environment(),
+        printer=printer,
     )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for module in PAGE_ROUTERS:

@@ -33,7 +33,9 @@ def csrf_token(request: Request) -> str:
 def set_csrf_cookie(request: Request, response) -> None:
     value = getattr(request.state, "new_csrf", None)
     if value:
-        response.set_cookie(CSRF_COOKIE, value, httponly=True, samesite="lax", secure=request.url.scheme == "https", path="/")
+        response.set_cookie(
+            CSRF_COOKIE, value, httponly=True, samesite="lax", secure=request.url.scheme == "https", path="/"
+        )
 
 
 async def require_csrf(request: Request) -> None:

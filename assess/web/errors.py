@@ -34,7 +34,9 @@ def install_error_pages(app: FastAPI) -> None:
 
 async def login_required(request: Request, exc: Exception):
     if _api(request):
-        return JSONResponse({"detail": "authentication required"}, status_code=401, headers={"www-authenticate": "Bearer"})
+        return JSONResponse(
+            {"detail": "authentication required"}, status_code=401, headers={"www-authenticate": "Bearer"}
+        )
     target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""), safe="")
     return redirect(f"/staff/login?next={target}")
 
@@ -51,14 +53,20 @@ async def refused(request: Request, exc: Exception):
     locale = getattr(request.state, "locale", "ja")
     if _api(request):
         return JSONResponse({"detail": exc.text("en")}, status_code=409)
-    return render(request, "site/error.html", {"status": 409, "detail": exc.code, "message": exc.text(locale)}, 409)
+    return render(
+        request, "site/error.html", {"status": 409, "detail": exc.code, "message": exc.text(locale)}, 409
+    )
 
 
 async def http_error(request: Request, exc: Exception):
     assert isinstance(exc, StarletteHTTPException)
     if _api(request):
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
-    return render(request, "site/error.html", {"status": exc.status_code, "detail": exc.detail}, exc.status_code)
+        return JSONResponse(
+            {"detail": exc.detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None)
+        )
+    return render(
+        request, "site/error.html", {"status": exc.status_code, "detail": exc.detail}, exc.status_code
+    )
 
 
 async def bad_request(request: Request, exc: Exception):

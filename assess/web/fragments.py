@@ -10,8 +10,9 @@ faster than rendering every question template on every request.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any, Mapping
+from typing import Any
 
 from jinja2 import Environment
 from markupsafe import Markup, escape
@@ -61,7 +62,12 @@ def fill(html: str, state: Mapping[str, dict]) -> Markup:
             return out + (' aria-invalid="true"' if q["error"] and "g" not in arg else "")
         if kind == "n":
             note = q.get("conflict")
-            return f'<p class="conflict-note"><strong>{escape(q["conflict_label"])}</strong> {escape(note or "—")}</p>' if note is not None else ""
+            return (
+                f'<p class="conflict-note"><strong>{escape(q["conflict_label"])}</strong> '
+                f"{escape(note or '—')}</p>"
+                if note is not None
+                else ""
+            )
         raise ValueError(f"unknown placeholder {kind}")
 
     return Markup(PLACEHOLDER.sub(replace, html))

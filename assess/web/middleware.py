@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 from http.cookies import SimpleCookie
 from urllib.parse import parse_qs
 
 from assess.i18n import LOCALES, normalize_locale
 
 SECURITY_HEADERS = [
-    (b"content-security-policy", b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-     b"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"),
+    (
+        b"content-security-policy",
+        b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        b"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    ),
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"),
@@ -36,10 +40,8 @@ class LocaleAndHeaders:
             cookie = SimpleCookie()
             for name, value in scope.get("headers", []):
                 if name == b"cookie":
-                    try:
+                    with contextlib.suppress(Exception):  # a malformed cookie header must not break the page
                         cookie.load(value.decode("latin-1"))
-                    except Exception:  # a malformed cookie header must not break the page
-                        pass
             stored = cookie.get("lang")
             state["locale"] = normalize_locale(stored.value if stored else None, self.default_locale)
 

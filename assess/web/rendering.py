@@ -36,4 +36,6 @@ def private(response):
 
 def attachment(content: bytes, media_type: str, filename: str) -> Response:
     """A download, never shown inline."""
-    return Response(content, media_type=media_type, headers={"content-disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        content, media_type=media_type, headers={"content-disposition": f'attachment; filename="{filename}"'}
+    )

@@ -20,13 +20,21 @@ def respondent(db: Session, registry: Registry, token: str) -> tuple[Response, Q
     return response, registry.get(response.questionnaire_id, response.questionnaire_version)
 
 
-def survey_context(base_url: str, token: str, response: Response, questionnaire: Questionnaire, locale: str,
-                   comments: list[str]) -> dict:
+def survey_context(
+    base_url: str,
+    token: str,
+    response: Response,
+    questionnaire: Questionnaire,
+    locale: str,
+    comments: list[str],
+) -> dict:
     """What every page behind a private link shows; `comments`: the reviewer's, while returned."""
     return {
         "comments": comments,
-        "token": token, "resume_url": f"{base_url}/s/{token}",
-        "response": response, "title": questionnaire.title.get(locale),
+        "token": token,
+        "resume_url": f"{base_url}/s/{token}",
+        "response": response,
+        "title": questionnaire.title.get(locale),
         "sections": [(s.id, s.title.get(locale)) for s in questionnaire.sections],
     }
 
@@ -34,4 +42,8 @@ def survey_context(base_url: str, token: str, response: Response, questionnaire:
 def revision_of(form) -> int:
     """The revision a form was loaded at (optimistic locking); -1 when missing or garbled."""
     value = form.get("revision", "")
-    return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 10 else -1
+    return (
+        int(value)
+        if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 10
+        else -1
+    )

@@ -28,8 +28,15 @@ def _signature(secret: str, payload: str) -> str:
 
 def set_session(response, user: StaffUser, secret: str, max_age: int, secure: bool) -> None:
     payload = f"{user.id}.{int(time.time()) + max_age}"
-    response.set_cookie(SESSION_COOKIE, f"{payload}.{_signature(secret, payload)}", max_age=max_age,
-                        httponly=True, samesite="lax", secure=secure, path="/")
+    response.set_cookie(
+        SESSION_COOKIE,
+        f"{payload}.{_signature(secret, payload)}",
+        max_age=max_age,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        path="/",
+    )
 
 
 def clear_session(response) -> None:

@@ -9,7 +9,16 @@ from typing import Any
 
 from assess.i18n import N_, gettext
 from assess.questionnaire.model import OTHER, Question, other_key
-from assess.questionnaire.types.base import NO_POINTS, Cleaned, Issue, Points, QuestionType, exact, first_text, register
+from assess.questionnaire.types.base import (
+    NO_POINTS,
+    Cleaned,
+    Issue,
+    Points,
+    QuestionType,
+    exact,
+    first_text,
+    register,
+)
 
 CHOICE_FIELDS = frozenset({"options", "options_from", "other"})
 SINGLE_TESTS = frozenset({"equals", "in", "answered"})
@@ -101,17 +110,37 @@ def option_values(question: Question) -> tuple[Any, ...]:
 
 def _single(name: str, widget: str) -> QuestionType:
     return QuestionType(
-        name=name, widget=widget, fields=CHOICE_FIELDS, tests=SINGLE_TESTS, clean=clean_single,
-        points=single_points, evidence=option_evidence, answer_text=option_text, sample=sample_single,
-        condition_values=option_values, choice=True, scored=True,
+        name=name,
+        widget=widget,
+        fields=CHOICE_FIELDS,
+        tests=SINGLE_TESTS,
+        clean=clean_single,
+        points=single_points,
+        evidence=option_evidence,
+        answer_text=option_text,
+        sample=sample_single,
+        condition_values=option_values,
+        choice=True,
+        scored=True,
     )
 
 
 register(_single("single_choice", "survey/fields/radio.html"))
 register(_single("dropdown", "survey/fields/select.html"))
-register(QuestionType(
-    name="multiple_choice", widget="survey/fields/checkbox.html", fields=CHOICE_FIELDS | {"max_score"},
-    tests=frozenset({"contains", "answered"}), clean=clean_multiple, points=multiple_points,
-    evidence=option_evidence, answer_text=option_text, sample=sample_multiple,
-    condition_values=option_values, choice=True, scored=True, multiple=True,
-))
+register(
+    QuestionType(
+        name="multiple_choice",
+        widget="survey/fields/checkbox.html",
+        fields=CHOICE_FIELDS | {"max_score"},
+        tests=frozenset({"contains", "answered"}),
+        clean=clean_multiple,
+        points=multiple_points,
+        evidence=option_evidence,
+        answer_text=option_text,
+        sample=sample_multiple,
+        condition_values=option_values,
+        choice=True,
+        scored=True,
+        multiple=True,
+    )
+)

@@ -9,7 +9,14 @@ from typing import Any
 
 from assess.questionnaire.model import Question
 from assess.questionnaire.types.base import (
-    NO_POINTS, Cleaned, Issue, QuestionType, any_value, first_text, no_evidence, register,
+    NO_POINTS,
+    Cleaned,
+    Issue,
+    QuestionType,
+    any_value,
+    first_text,
+    no_evidence,
+    register,
 )
 
 # Respondents in Japan often type full-width digits or thousands commas.
@@ -55,8 +62,17 @@ def sample(question: Question, rng: random.Random) -> Any:
     return rng.randint(lo, hi if question.role == "company.founded" else min(hi, lo + SAMPLE_SPAN))
 
 
-register(QuestionType(
-    name="number", widget="survey/fields/number.html", fields=frozenset({"unit", "min", "max", "integer"}),
-    tests=frozenset({"equals", "in", "gte", "lte", "answered"}), clean=clean, points=lambda question: NO_POINTS,
-    evidence=no_evidence, answer_text=answer_text, sample=sample, condition_values=any_value,
-))
+register(
+    QuestionType(
+        name="number",
+        widget="survey/fields/number.html",
+        fields=frozenset({"unit", "min", "max", "integer"}),
+        tests=frozenset({"equals", "in", "gte", "lte", "answered"}),
+        clean=clean,
+        points=lambda question: NO_POINTS,
+        evidence=no_evidence,
+        answer_text=answer_text,
+        sample=sample,
+        condition_values=any_value,
+    )
+)

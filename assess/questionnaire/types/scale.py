@@ -8,7 +8,16 @@ from fractions import Fraction
 from typing import Any
 
 from assess.questionnaire.model import Question
-from assess.questionnaire.types.base import NO_POINTS, Cleaned, Issue, Points, QuestionType, exact, first_text, register
+from assess.questionnaire.types.base import (
+    NO_POINTS,
+    Cleaned,
+    Issue,
+    Points,
+    QuestionType,
+    exact,
+    first_text,
+    register,
+)
 
 VALUES = (1, 2, 3, 4, 5)
 
@@ -51,8 +60,18 @@ def sample(question: Question, rng: random.Random) -> Any:
     return rng.randint(1, 5)
 
 
-register(QuestionType(
-    name="scale", widget="survey/fields/scale.html", fields=frozenset({"scale", "practices", "practice_min"}),
-    tests=frozenset({"equals", "in", "gte", "lte", "answered"}), clean=clean, points=points, evidence=evidence,
-    answer_text=answer_text, sample=sample, condition_values=lambda question: VALUES, scored=True,
-))
+register(
+    QuestionType(
+        name="scale",
+        widget="survey/fields/scale.html",
+        fields=frozenset({"scale", "practices", "practice_min"}),
+        tests=frozenset({"equals", "in", "gte", "lte", "answered"}),
+        clean=clean,
+        points=points,
+        evidence=evidence,
+        answer_text=answer_text,
+        sample=sample,
+        condition_values=lambda question: VALUES,
+        scored=True,
+    )
+)

@@ -8,10 +8,23 @@ from typing import Any
 
 from assess.questionnaire.model import Question
 from assess.questionnaire.types.base import (
-    NO_POINTS, Cleaned, Issue, QuestionType, any_value, first_text, no_evidence, plain_text, register,
+    NO_POINTS,
+    Cleaned,
+    Issue,
+    QuestionType,
+    any_value,
+    first_text,
+    no_evidence,
+    plain_text,
+    register,
 )
 
-SAMPLES = ("地域とともに歩む会社です。", "We work with our neighbours.", "社員と地域の笑顔のために", "Quality first, for our town.")
+SAMPLES = (
+    "地域とともに歩む会社です。",
+    "We work with our neighbours.",
+    "社員と地域の笑顔のために",
+    "Quality first, for our town.",
+)
 SHORT_MAX, LONG_MAX = 200, 4000
 
 
@@ -37,9 +50,16 @@ def sampler(default_max: int) -> Callable[[Question, random.Random], Any]:
 
 def _text(name: str, widget: str, default_max: int) -> QuestionType:
     return QuestionType(
-        name=name, widget=widget, fields=frozenset({"max_length"}), tests=frozenset({"equals", "in", "answered"}),
-        clean=cleaner(default_max), points=lambda question: NO_POINTS, evidence=no_evidence,
-        answer_text=plain_text, sample=sampler(default_max), condition_values=any_value,
+        name=name,
+        widget=widget,
+        fields=frozenset({"max_length"}),
+        tests=frozenset({"equals", "in", "answered"}),
+        clean=cleaner(default_max),
+        points=lambda question: NO_POINTS,
+        evidence=no_evidence,
+        answer_text=plain_text,
+        sample=sampler(default_max),
+        condition_values=any_value,
         max_length=default_max,
     )
 

@@ -9,7 +9,16 @@ from typing import Any
 
 from assess.i18n import N_, gettext
 from assess.questionnaire.model import Question
-from assess.questionnaire.types.base import NO_POINTS, Cleaned, Issue, Points, QuestionType, exact, first_text, register
+from assess.questionnaire.types.base import (
+    NO_POINTS,
+    Cleaned,
+    Issue,
+    Points,
+    QuestionType,
+    exact,
+    first_text,
+    register,
+)
 
 VALUES = ("yes", "no", "na")
 LABELS = {"yes": N_("Yes"), "no": N_("No"), "na": N_("Not applicable")}
@@ -45,9 +54,19 @@ def sample(question: Question, rng: random.Random) -> Any:
     return rng.choice(("yes", "yes", "no", "na"))
 
 
-register(QuestionType(
-    name="yes_no_na", widget="survey/fields/yes_no_na.html", fields=frozenset({"practices"}),
-    tests=frozenset({"equals", "in", "answered"}), clean=clean, points=points, evidence=evidence,
-    answer_text=answer_text, sample=sample, condition_values=lambda question: VALUES, scored=True,
-    not_applicable="na",
-))
+register(
+    QuestionType(
+        name="yes_no_na",
+        widget="survey/fields/yes_no_na.html",
+        fields=frozenset({"practices"}),
+        tests=frozenset({"equals", "in", "answered"}),
+        clean=clean,
+        points=points,
+        evidence=evidence,
+        answer_text=answer_text,
+        sample=sample,
+        condition_values=lambda question: VALUES,
+        scored=True,
+        not_applicable="na",
+    )
+)

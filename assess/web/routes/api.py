@@ -90,11 +90,17 @@ class SdgProfile(BaseModel):
 
 def _public(response: Response, company: Company | None) -> ResponsePublic:
     return ResponsePublic(
-        id=response.id, round_id=response.round_id, company_id=response.company_id,
-        company_name=company.name if company else "", prefecture=company.prefecture if company else "",
-        industry=company.industry if company else "", employees=company.employees if company else "",
-        status=response.status, submitted_at=response.submitted_at,
-        overall_score=response.overall_score, overall_level=response.overall_level,
+        id=response.id,
+        round_id=response.round_id,
+        company_id=response.company_id,
+        company_name=company.name if company else "",
+        prefecture=company.prefecture if company else "",
+        industry=company.industry if company else "",
+        employees=company.employees if company else "",
+        status=response.status,
+        submitted_at=response.submitted_at,
+        overall_score=response.overall_score,
+        overall_level=response.overall_level,
     )
 
 
@@ -104,14 +110,25 @@ def api_rounds(user: ApiUserDep, db: DbDep):
 
 
 @router.get("/rounds/{round_id}/responses", response_model=ResponsePage)
-def api_round_responses(round_id: RowId, user: ApiUserDep, db: DbDep,
-                        offset: int = Query(0, ge=0, le=10_000_000), limit: int = Query(100, ge=1, le=500)):
+def api_round_responses(
+    round_id: RowId,
+    user: ApiUserDep,
+    db: DbDep,
+    offset: int = Query(0, ge=0, le=10_000_000),
+    limit: int = Query(100, ge=1, le=500),
+):
     if db.get(Round, round_id) is None:
         raise HTTPException(404, detail="no such round")
     where = (Response.round_id == round_id, Response.status != ResponseStatus.DRAFT)
     total = db.exec(select(func.count()).select_from(Response).where(*where)).one()
-    rows = db.exec(select(Response, Company).join(Company, Response.company_id == Company.id, isouter=True)
-                   .where(*where).order_by(Response.id).offset(offset).limit(limit)).all()
+    rows = db.exec(
+        select(Response, Company)
+        .join(Company, Response.company_id == Company.id, isouter=True)
+        .where(*where)
+        .order_by(Response.id)
+        .offset(offset)
+        .limit(limit)
+    ).all()
     return ResponsePage(total=total, offset=offset, limit=limit, items=[_public(r, c) for r, c in rows])
 
 
@@ -125,11 +142,22 @@ def _response(db, response_id: int) -> tuple[Response, Company | None]:
 @router.get("/responses/{response_id}", response_model=ResponseDetail)
 def api_response(response_id: RowId, user: ApiUserDep, db: DbDep):
     response, company = _response(db, response_id)
-    areas = [AreaScorePublic(area=s.key, score=s.value, level=s.level)
-             for s in db.exec(select(ResponseScore).where(ResponseScore.response_id == response.id, ResponseScore.kind == ScoreKind.AREA))]
-    return ResponseDetail(**_public(response, company).model_dump(), questionnaire_id=response.questionnaire_id,
-                          questionnaire_version=response.questionnaire_version, content_hash=response.content_hash,
-                          answers=load_answers(db, response.id), areas=areas)
+    areas = [
+        AreaScorePublic(area=s.key, score=s.value, level=s.level)
+        for s in db.exec(
+            select(ResponseScore).where(
+                ResponseScore.response_id == response.id, ResponseScore.kind == ScoreKind.AREA
+            )
+        )
+    ]
+    return ResponseDetail(
+        **_public(response, company).model_dump(),
+        questionnaire_id=response.questionnaire_id,
+        questionnaire_version=response.questionnaire_version,
+        content_hash=response.content_hash,
+        answers=load_answers(db, response.id),
+        areas=areas,
+    )
 
 
 @router.get("/responses/{response_id}/sdg", response_model=SdgProfile)
@@ -139,5 +167,10 @@ def api_sdg(response_id: RowId, user: ApiUserDep, db: DbDep, definitions: Defini
     return SdgProfile(
         response_id=response.id,
         goals=[GoalPublic(number=g.number, aggregate=g.aggregate, level=g.level) for g in result.goals],
-        targets=[TargetPublic(code=t.code, goal=t.goal, contribution=t.contribution, practices=[p for p, _ in t.practices]) for t in result.targets],
+        targets=[
+            TargetPublic(
+                code=t.code, goal=t.goal, contribution=t.contribution, practices=[p for p, _ in t.practices]
+            )
+            for t in result.targets
+        ],
     )

@@ -22,12 +22,25 @@ router = FormRouter()
 
 @router.get("/s/{token}/review")
 @on_db
-def review(request: Request, token: str, db: DbDep, definitions: DefinitionsDep, locale: LocaleDep, base_url: BaseUrlDep):
+def review(
+    request: Request,
+    token: str,
+    db: DbDep,
+    definitions: DefinitionsDep,
+    locale: LocaleDep,
+    base_url: BaseUrlDep,
+):
     response, questionnaire = respondent(db, definitions.registry, token)
     sections = review_sections(questionnaire, load_answers(db, response.id), locale)
     context = survey_context(base_url, token, response, questionnaire, locale, open_comments(db, response))
-    context.update({"review": sections, "missing": sum(s["missing"] for s in sections),
-                    "editable": response.status in EDITABLE, "notice": request.query_params.get("n", "")})
+    context.update(
+        {
+            "review": sections,
+            "missing": sum(s["missing"] for s in sections),
+            "editable": response.status in EDITABLE,
+            "notice": request.query_params.get("n", ""),
+        }
+    )
     return private(render(request, "survey/review.html", context))
 
 
@@ -48,7 +61,14 @@ def do_submit(token: str, form: FormDep, db: DbDep, definitions: DefinitionsDep)
 
 @router.get("/s/{token}/results")
 @on_db
-def results(request: Request, token: str, db: DbDep, definitions: DefinitionsDep, locale: LocaleDep, base_url: BaseUrlDep):
+def results(
+    request: Request,
+    token: str,
+    db: DbDep,
+    definitions: DefinitionsDep,
+    locale: LocaleDep,
+    base_url: BaseUrlDep,
+):
     response, questionnaire = respondent(db, definitions.registry, token)
     if response.status in EDITABLE:
         return private(redirect(f"/s/{token}/review"))
@@ -59,7 +79,9 @@ def results(request: Request, token: str, db: DbDep, definitions: DefinitionsDep
 
 
 @router.get("/s/{token}/report.pdf")
-def company_report(token: str, db: DbDep, definitions: DefinitionsDep, printer: PrinterDep, locale: LocaleDep):
+def company_report(
+    token: str, db: DbDep, definitions: DefinitionsDep, printer: PrinterDep, locale: LocaleDep
+):
     response, _ = respondent(db, definitions.registry, token)
     if response.status in EDITABLE:
         return private(redirect(f"/s/{token}/review"))

@@ -42,8 +42,8 @@ def about(request: Request, definitions: DefinitionsDep):
     stats = {
         "practices": len(practices.practices),
         "links": len(links),
-        "targets": len({l.target for l in links}),
-        "goals": len({l.goal for l in links}),
+        "targets": len({link.target for link in links}),
+        "goals": len({link.goal for link in links}),
         "questionnaires": len(definitions.registry.all()),
     }
     return render(request, "site/about.html", {"stats": stats, "sources": sources_html()})
@@ -56,10 +56,29 @@ def api_docs(request: Request):
     endpoints = []
     for path, methods in schema.get("paths", {}).items():
         for method, spec in methods.items():
-            endpoints.append({
-                "method": method.upper(), "path": path, "summary": spec.get("summary", ""),
-                "parameters": [(p["name"], p["in"], p.get("required", False)) for p in spec.get("parameters", [])],
-                "returns": next(iter(spec.get("responses", {}).get("200", {}).get("content", {}).get("application/json", {}).get("schema", {}).values()), ""),
-            })
-    models = {name: list(model.get("properties", {})) for name, model in schema.get("components", {}).get("schemas", {}).items()}
+            endpoints.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "summary": spec.get("summary", ""),
+                    "parameters": [
+                        (p["name"], p["in"], p.get("required", False)) for p in spec.get("parameters", [])
+                    ],
+                    "returns": next(
+                        iter(
+                            spec.get("responses", {})
+                            .get("200", {})
+                            .get("content", {})
+                            .get("application/json", {})
+                            .get("schema", {})
+                            .values()
+                        ),
+                        "",
+                    ),
+                }
+            )
+    models = {
+        name: list(model.get("properties", {}))
+        for name, model in schema.get("components", {}).get("schemas", {}).items()
+    }
     return render(request, "site/api_docs.html", {"endpoints": endpoints, "models": models})

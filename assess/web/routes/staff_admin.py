@@ -6,7 +6,13 @@ from fastapi import HTTPException, Request
 
 from assess.models import ApiToken, StaffUser
 from assess.services.accounts import (
-    create_api_token, create_user, issue_password_link, list_api_tokens, list_users, revoke_api_token, set_active,
+    create_api_token,
+    create_user,
+    issue_password_link,
+    list_api_tokens,
+    list_users,
+    revoke_api_token,
+    set_active,
 )
 from assess.services.backup import download, recent_downloads
 from assess.services.errors import DomainError
@@ -20,8 +26,12 @@ RECENT_BACKUPS = 10
 
 
 def users_page(request: Request, db, *, link=None, error="", status=200):
-    return render(request, "staff/users.html", {"users": list_users(db), "roles": list(Role), "link": link,
-                                                "error": error}, status)
+    return render(
+        request,
+        "staff/users.html",
+        {"users": list_users(db), "roles": list(Role), "link": link, "error": error},
+        status,
+    )
 
 
 def _user(db, user_id: int) -> StaffUser:
@@ -37,10 +47,17 @@ def users(request: Request, admin: AdminDep, db: DbDep):
 
 
 @router.post("/staff/users")
-def add_user(request: Request, admin: AdminDep, form: FormDep, db: DbDep, locale: LocaleDep, base_url: BaseUrlDep):
+def add_user(
+    request: Request, admin: AdminDep, form: FormDep, db: DbDep, locale: LocaleDep, base_url: BaseUrlDep
+):
     try:
-        user = create_user(db, str(form.get("email", "")), str(form.get("role", Role.STAFF)), str(form.get("name", "")),
-                           actor=admin.email)
+        user = create_user(
+            db,
+            str(form.get("email", "")),
+            str(form.get("role", Role.STAFF)),
+            str(form.get("name", "")),
+            actor=admin.email,
+        )
     except DomainError as exc:
         return users_page(request, db, error=exc.text(locale), status=400)
     token = issue_password_link(db, user, actor=admin.email)
@@ -55,7 +72,9 @@ def reset_user(request: Request, user_id: RowId, admin: AdminDep, db: DbDep, bas
 
 
 @router.post("/staff/users/{user_id}/active")
-def toggle_user(request: Request, user_id: RowId, admin: AdminDep, form: FormDep, db: DbDep, locale: LocaleDep):
+def toggle_user(
+    request: Request, user_id: RowId, admin: AdminDep, form: FormDep, db: DbDep, locale: LocaleDep
+):
     try:
         set_active(db, admin, _user(db, user_id), form.get("active") == "1")
     except DomainError as exc:

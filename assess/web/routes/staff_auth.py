@@ -15,7 +15,11 @@ router = FormRouter()
 
 def safe_next(target: str) -> str:
     # Only back into the workspace: never to another site.
-    return target if target.startswith(("/staff", "/api/docs")) and not target.startswith("//") else "/staff/responses"
+    return (
+        target
+        if target.startswith(("/staff", "/api/docs")) and not target.startswith("//")
+        else "/staff/responses"
+    )
 
 
 @router.get("/staff/login")
@@ -33,7 +37,12 @@ def login_submit(request: Request, form: FormDep, db: DbDep, context: ContextDep
     address = request.client.host if request.client else "unknown"
     wait = throttle_minutes(db, email, address)
     if wait:
-        return render(request, "staff/login.html", {"next": target, "email": email, "error": "throttled", "minutes": wait}, 429)
+        return render(
+            request,
+            "staff/login.html",
+            {"next": target, "email": email, "error": "throttled", "minutes": wait},
+            429,
+        )
     user = login(db, email, password, address)
     if user is None:
         return render(request, "staff/login.html", {"next": target, "email": email, "error": "wrong"}, 401)
@@ -54,7 +63,11 @@ def password_page(request: Request, token: str, db: DbDep):
     found = password_token_user(db, token)
     if found is None:
         raise HTTPException(404)
-    return render(request, "staff/password.html", {"token": token, "email": found[1].email, "error": None, "minimum": MIN_PASSWORD})
+    return render(
+        request,
+        "staff/password.html",
+        {"token": token, "email": found[1].email, "error": None, "minimum": MIN_PASSWORD},
+    )
 
 
 @router.post("/staff/password/{token}")
@@ -65,7 +78,12 @@ def password_submit(request: Request, token: str, form: FormDep, db: DbDep, cont
     password, again = str(form.get("password", "")), str(form.get("again", ""))
     error = "short" if len(password) < MIN_PASSWORD else ("mismatch" if password != again else None)
     if error:
-        return render(request, "staff/password.html", {"token": token, "email": found[1].email, "error": error, "minimum": MIN_PASSWORD}, 400)
+        return render(
+            request,
+            "staff/password.html",
+            {"token": token, "email": found[1].email, "error": error, "minimum": MIN_PASSWORD},
+            400,
+        )
     user = set_password(db, token, password)
     response = redirect("/staff/responses")
     start_session(request, response, user, context)
@@ -73,4 +91,6 @@ def password_submit(request: Request, token: str, form: FormDep, db: DbDep, cont
 
 
 def start_session(request: Request, response, user, context) -> None:
-    set_session(response, user, context.secret, context.settings.session_max_age, secure=request.url.scheme == "https")
+    set_session(
+        response, user, context.secret, context.settings.session_max_age, secure=request.url.scheme == "https"
+    )

@@ -38,19 +38,33 @@ def staff_home(staff: StaffDep):
 def responses(request: Request, staff: StaffDep, db: DbDep, definitions: DefinitionsDep, locale: LocaleDep):
     registry = definitions.registry
     known = {q.id for q in registry.all()}
-    questionnaire = registry.latest(LIST_QUESTIONNAIRE if LIST_QUESTIONNAIRE in known else registry.all()[0].id)
+    questionnaire = registry.latest(
+        LIST_QUESTIONNAIRE if LIST_QUESTIONNAIRE in known else registry.all()[0].id
+    )
     area_ids = tuple(a.id for a in questionnaire.areas)
     query = request.query_params
     f = Filters.from_query(query)
     params = {k: v for k, v in query.items() if k != "page"}
-    return render(request, "staff/responses.html", {
-        "listing": list_responses(db, f, area_ids), "filters": f, "rounds": list_rounds(db),
-        "choices": filter_choices(db), "statuses": list(ResponseStatus),
-        "levels": [(level["id"], level["label"]) for level in maturity_levels(questionnaire, locale)],
-        "areas": [(a.id, a.label.get(locale)) for a in questionnaire.areas],
-        "page_link": lambda n: "?" + urlencode({**params, "page": n}),
-        "sort_link": lambda key: "?" + urlencode({**params, "sort": key, "dir": "asc" if f.sort == key and f.descending else "desc"}),
-    })
+    return render(
+        request,
+        "staff/responses.html",
+        {
+            "listing": list_responses(db, f, area_ids),
+            "filters": f,
+            "rounds": list_rounds(db),
+            "choices": filter_choices(db),
+            "statuses": list(ResponseStatus),
+            "levels": [(level["id"], level["label"]) for level in maturity_levels(questionnaire, locale)],
+            "areas": [(a.id, a.label.get(locale)) for a in questionnaire.areas],
+            "page_link": lambda n: "?" + urlencode({**params, "page": n}),
+            "sort_link": lambda key: (
+                "?"
+                + urlencode(
+                    {**params, "sort": key, "dir": "asc" if f.sort == key and f.descending else "desc"}
+                )
+            ),
+        },
+    )
 
 
 def _response(db, response_id: int) -> Response:
@@ -61,22 +75,38 @@ def _response(db, response_id: int) -> Response:
 
 
 @router.get("/staff/responses/{response_id}")
-def detail(request: Request, response_id: RowId, staff: StaffDep, db: DbDep, definitions: DefinitionsDep, locale: LocaleDep):
+def detail(
+    request: Request,
+    response_id: RowId,
+    staff: StaffDep,
+    db: DbDep,
+    definitions: DefinitionsDep,
+    locale: LocaleDep,
+):
     response = _response(db, response_id)
     questionnaire = questionnaire_of(definitions, response)
     answers = load_answers(db, response.id)
     company = db.get(Company, response.company_id) if response.company_id else None
     steps = steps_for(response.status)
-    return render(request, "staff/response.html", {
-        "response": response, "company": company, "round": db.get(Round, response.round_id),
-        "feedback": response_feedback(db, definitions, response, locale),
-        "review": review_sections(questionnaire, answers, locale),
-        "events": history(db, response.id, internal=True),
-        "actions": steps, "step_names": {a: gettext(locale, STEP_BUTTONS[a]) for a in steps},
-        "peers": peer_comparison(db, response, company, tuple(a.id for a in questionnaire.areas)) if response.submitted_at else None,
-        "consent": consented(questionnaire, answers),
-        "error": message_for(request.query_params.get("e", ""), locale),
-    })
+    return render(
+        request,
+        "staff/response.html",
+        {
+            "response": response,
+            "company": company,
+            "round": db.get(Round, response.round_id),
+            "feedback": response_feedback(db, definitions, response, locale),
+            "review": review_sections(questionnaire, answers, locale),
+            "events": history(db, response.id, internal=True),
+            "actions": steps,
+            "step_names": {a: gettext(locale, STEP_BUTTONS[a]) for a in steps},
+            "peers": peer_comparison(db, response, company, tuple(a.id for a in questionnaire.areas))
+            if response.submitted_at
+            else None,
+            "consent": consented(questionnaire, answers),
+            "error": message_for(request.query_params.get("e", ""), locale),
+        },
+    )
 
 
 @router.post("/staff/responses/{response_id}/action")
@@ -98,23 +128,41 @@ def note(response_id: RowId, staff: StaffDep, form: FormDep, db: DbDep):
 
 
 def case_page(request, db, response, questionnaire, answers, study, error: str = "", status=200):
-    return render(request, "staff/case_study.html", {
-        "response": response, "study": study, "original": company_narrative(questionnaire, answers),
-        "consent": consented(questionnaire, answers), "keys": NARRATIVE_KEYS, "error": error,
-        "company": db.get(Company, response.company_id) if response.company_id else None,
-    }, status)
+    return render(
+        request,
+        "staff/case_study.html",
+        {
+            "response": response,
+            "study": study,
+            "original": company_narrative(questionnaire, answers),
+            "consent": consented(questionnaire, answers),
+            "keys": NARRATIVE_KEYS,
+            "error": error,
+            "company": db.get(Company, response.company_id) if response.company_id else None,
+        },
+        status,
+    )
 
 
 @router.get("/staff/responses/{response_id}/case-study")
 def case_form(request: Request, response_id: RowId, staff: StaffDep, db: DbDep, definitions: DefinitionsDep):
     response = _response(db, response_id)
     questionnaire, answers = questionnaire_of(definitions, response), load_answers(db, response.id)
-    return case_page(request, db, response, questionnaire, answers, case_study(db, response, questionnaire, answers))
+    return case_page(
+        request, db, response, questionnaire, answers, case_study(db, response, questionnaire, answers)
+    )
 
 
 @router.post("/staff/responses/{response_id}/case-study")
-def case_save(request: Request, response_id: RowId, staff: StaffDep, form: FormDep, db: DbDep,
-              definitions: DefinitionsDep, locale: LocaleDep):
+def case_save(
+    request: Request,
+    response_id: RowId,
+    staff: StaffDep,
+    form: FormDep,
+    db: DbDep,
+    definitions: DefinitionsDep,
+    locale: LocaleDep,
+):
     response = _response(db, response_id)
     questionnaire, answers = questionnaire_of(definitions, response), load_answers(db, response.id)
     texts = {key: str(form.get(key, "")) for key in NARRATIVE_KEYS}

@@ -14,11 +14,28 @@ from assess.services.errors import DomainError, FormInvalid
 from assess.services.invitations import invitations_of, invite, read_csv
 from assess.services.printing import print_booklet
 from assess.services.reporting import round_overview
-from assess.services.rounds import FIELD_MESSAGES, RoundForm, create_round, list_rounds, round_counts, update_round
+from assess.services.rounds import (
+    FIELD_MESSAGES,
+    RoundForm,
+    create_round,
+    list_rounds,
+    round_counts,
+    update_round,
+)
 from assess.services.spreadsheet import FORMATS, export_round
 from assess.vocab import RoundStatus
 from assess.web.csrf import FormRouter
-from assess.web.deps import BaseUrlDep, ContextDep, DbDep, DefinitionsDep, FormDep, LocaleDep, PrinterDep, RowId, StaffDep
+from assess.web.deps import (
+    BaseUrlDep,
+    ContextDep,
+    DbDep,
+    DefinitionsDep,
+    FormDep,
+    LocaleDep,
+    PrinterDep,
+    RowId,
+    StaffDep,
+)
 from assess.web.rendering import attachment, redirect, render
 
 router = FormRouter()
@@ -37,22 +54,44 @@ def rounds(request: Request, staff: StaffDep, db: DbDep):
     return render(request, "staff/rounds.html", {"rounds": list_rounds(db), "counts": round_counts(db)})
 
 
-def form_page(request, definitions, locale: str, round_: Round | None, form: RoundForm, errors: dict, status=200):
-    versions = [(f"{q.id}:{q.version}", f"{q.title.get(locale)} (v{q.version})") for q in definitions.registry.all()]
-    return render(request, "staff/round_form.html", {
-        "round": round_, "values": asdict(form), "errors": errors, "versions": versions, "statuses": list(RoundStatus),
-        "messages": {code: gettext(locale, text) for code, text in FIELD_MESSAGES.items()},
-    }, status)
+def form_page(
+    request, definitions, locale: str, round_: Round | None, form: RoundForm, errors: dict, status=200
+):
+    versions = [
+        (f"{q.id}:{q.version}", f"{q.title.get(locale)} (v{q.version})") for q in definitions.registry.all()
+    ]
+    return render(
+        request,
+        "staff/round_form.html",
+        {
+            "round": round_,
+            "values": asdict(form),
+            "errors": errors,
+            "versions": versions,
+            "statuses": list(RoundStatus),
+            "messages": {code: gettext(locale, text) for code, text in FIELD_MESSAGES.items()},
+        },
+        status,
+    )
 
 
 @router.get("/staff/rounds/new")
 def new_round(request: Request, staff: StaffDep, definitions: DefinitionsDep, locale: LocaleDep):
     latest = definitions.registry.all()[-1]
-    return form_page(request, definitions, locale, None, RoundForm(questionnaire=f"{latest.id}:{latest.version}"), {})
+    return form_page(
+        request, definitions, locale, None, RoundForm(questionnaire=f"{latest.id}:{latest.version}"), {}
+    )
 
 
 @router.post("/staff/rounds/new")
-def create(request: Request, staff: StaffDep, form: FormDep, db: DbDep, definitions: DefinitionsDep, locale: LocaleDep):
+def create(
+    request: Request,
+    staff: StaffDep,
+    form: FormDep,
+    db: DbDep,
+    definitions: DefinitionsDep,
+    locale: LocaleDep,
+):
     values = RoundForm.from_mapping(form)
     try:
         round_ = create_round(db, definitions.registry, values, staff.email)
@@ -62,14 +101,28 @@ def create(request: Request, staff: StaffDep, form: FormDep, db: DbDep, definiti
 
 
 @router.get("/staff/rounds/{round_id}/edit")
-def edit_round(request: Request, round_id: RowId, staff: StaffDep, db: DbDep, definitions: DefinitionsDep, locale: LocaleDep):
+def edit_round(
+    request: Request,
+    round_id: RowId,
+    staff: StaffDep,
+    db: DbDep,
+    definitions: DefinitionsDep,
+    locale: LocaleDep,
+):
     round_ = get_round(db, round_id)
     return form_page(request, definitions, locale, round_, RoundForm.of(round_), {})
 
 
 @router.post("/staff/rounds/{round_id}/edit")
-def update(request: Request, round_id: RowId, staff: StaffDep, form: FormDep, db: DbDep, definitions: DefinitionsDep,
-           locale: LocaleDep):
+def update(
+    request: Request,
+    round_id: RowId,
+    staff: StaffDep,
+    form: FormDep,
+    db: DbDep,
+    definitions: DefinitionsDep,
+    locale: LocaleDep,
+):
     round_ = get_round(db, round_id)
     values = RoundForm.from_mapping(form)
     try:
@@ -81,32 +134,65 @@ def update(request: Request, round_id: RowId, staff: StaffDep, form: FormDep, db
 
 
 def detail_page(request, db, context, base_url: str, round_: Round, *, notice=None, error="", status=200):
-    return render(request, "staff/round.html", {
-        "round": round_, "counts": round_counts(db).get(round_.id, {}), "base_url": base_url,
-        "invitations": invitations_of(db, round_, context.secret), "public_link": f"{base_url}/r/{round_.slug}",
-        "notice": notice, "error": error,
-    }, status)
+    return render(
+        request,
+        "staff/round.html",
+        {
+            "round": round_,
+            "counts": round_counts(db).get(round_.id, {}),
+            "base_url": base_url,
+            "invitations": invitations_of(db, round_, context.secret),
+            "public_link": f"{base_url}/r/{round_.slug}",
+            "notice": notice,
+            "error": error,
+        },
+        status,
+    )
 
 
 @router.get("/staff/rounds/{round_id}")
-def round_detail(request: Request, round_id: RowId, staff: StaffDep, db: DbDep, context: ContextDep, base_url: BaseUrlDep):
+def round_detail(
+    request: Request, round_id: RowId, staff: StaffDep, db: DbDep, context: ContextDep, base_url: BaseUrlDep
+):
     return detail_page(request, db, context, base_url, get_round(db, round_id))
 
 
 @router.post("/staff/rounds/{round_id}/invite")
-def invite_one(request: Request, round_id: RowId, staff: StaffDep, form: FormDep, db: DbDep, context: ContextDep,
-               base_url: BaseUrlDep, locale: LocaleDep):
+def invite_one(
+    request: Request,
+    round_id: RowId,
+    staff: StaffDep,
+    form: FormDep,
+    db: DbDep,
+    context: ContextDep,
+    base_url: BaseUrlDep,
+    locale: LocaleDep,
+):
     round_ = get_round(db, round_id)
     try:
-        invite(db, round_, staff.email, context.secret, [(str(form.get("company", "")), str(form.get("note", "")))])
+        invite(
+            db,
+            round_,
+            staff.email,
+            context.secret,
+            [(str(form.get("company", "")), str(form.get("note", "")))],
+        )
     except DomainError as exc:
         return detail_page(request, db, context, base_url, round_, error=exc.text(locale), status=400)
     return redirect(f"/staff/rounds/{round_id}#invitations")
 
 
 @router.post("/staff/rounds/{round_id}/invite-csv")
-async def invite_csv(request: Request, round_id: RowId, staff: StaffDep, form: FormDep, db: DbDep, context: ContextDep,
-                     base_url: BaseUrlDep, locale: LocaleDep):
+async def invite_csv(
+    request: Request,
+    round_id: RowId,
+    staff: StaffDep,
+    form: FormDep,
+    db: DbDep,
+    context: ContextDep,
+    base_url: BaseUrlDep,
+    locale: LocaleDep,
+):
     round_ = get_round(db, round_id)
     upload = form.get("file")
     raw = await upload.read(MAX_UPLOAD) if hasattr(upload, "read") else b""
@@ -118,7 +204,14 @@ async def invite_csv(request: Request, round_id: RowId, staff: StaffDep, form: F
 
 
 @router.get("/staff/rounds/{round_id}/overview")
-def overview(request: Request, round_id: RowId, staff: StaffDep, db: DbDep, definitions: DefinitionsDep, locale: LocaleDep):
+def overview(
+    request: Request,
+    round_id: RowId,
+    staff: StaffDep,
+    db: DbDep,
+    definitions: DefinitionsDep,
+    locale: LocaleDep,
+):
     round_ = get_round(db, round_id)
     q = definitions.registry.get(round_.questionnaire_id, round_.questionnaire_version)
     support_q = q.roles.get("support.needed")
@@ -129,18 +222,35 @@ def overview(request: Request, round_id: RowId, staff: StaffDep, db: DbDep, defi
     goals = definitions.practices.sdg.goals()
     t = lambda text: gettext(locale, text)  # noqa: E731
     box_rows = [(labels[a], data["areas"][a]) for a in labels] + [(t(N_("Overall")), data["overall"])]
-    return render(request, "staff/overview.html", {
-        "round": round_, "data": data, "labels": labels,
-        "quartiles": quartile_chart(box_rows, t(N_("Area scores: quartiles"))),
-        "levels": bar_tally([(level["label"], data["levels"].get(level["id"], 0)) for level in maturity_levels(q, locale)],
-                            t(N_("Maturity levels"))),
-        "heat": heat_map(data["heat"], [(g.number, g.color) for g in goals], t(N_("SDG goals by company"))),
-        "support": bar_tally([(support_labels.get(k, k), v) for k, v in data["support"].items()], t(N_("Support needed"))),
-    })
+    return render(
+        request,
+        "staff/overview.html",
+        {
+            "round": round_,
+            "data": data,
+            "labels": labels,
+            "quartiles": quartile_chart(box_rows, t(N_("Area scores: quartiles"))),
+            "levels": bar_tally(
+                [
+                    (level["label"], data["levels"].get(level["id"], 0))
+                    for level in maturity_levels(q, locale)
+                ],
+                t(N_("Maturity levels")),
+            ),
+            "heat": heat_map(
+                data["heat"], [(g.number, g.color) for g in goals], t(N_("SDG goals by company"))
+            ),
+            "support": bar_tally(
+                [(support_labels.get(k, k), v) for k, v in data["support"].items()], t(N_("Support needed"))
+            ),
+        },
+    )
 
 
 @router.get("/staff/rounds/{round_id}/export.{fmt}")
-def export(round_id: RowId, fmt: str, staff: StaffDep, db: DbDep, definitions: DefinitionsDep, locale: LocaleDep):
+def export(
+    round_id: RowId, fmt: str, staff: StaffDep, db: DbDep, definitions: DefinitionsDep, locale: LocaleDep
+):
     if fmt not in FORMATS:
         raise HTTPException(404)
     round_ = get_round(db, round_id)

@@ -38,11 +38,17 @@ def visible_round(db, slug: str) -> Round:
     return round_
 
 
-def start_context(round_: Round, questionnaire: Questionnaire, locale: str, company: Company | None = None) -> dict:
+def start_context(
+    round_: Round, questionnaire: Questionnaire, locale: str, company: Company | None = None
+) -> dict:
     return {
-        "round": round_, "round_name": round_.name(locale), "organiser": round_.organiser(locale),
-        "title": questionnaire.title.get(locale), "description": questionnaire.description.get(locale),
-        "minutes": questionnaire.estimated_minutes, "company": company,
+        "round": round_,
+        "round_name": round_.name(locale),
+        "organiser": round_.organiser(locale),
+        "title": questionnaire.title.get(locale),
+        "description": questionnaire.description.get(locale),
+        "minutes": questionnaire.estimated_minutes,
+        "company": company,
     }
 
 
@@ -106,7 +112,14 @@ def resume(token: str, db: DbDep, definitions: DefinitionsDep):
 
 @router.get("/s/{token}/welcome")
 @on_db
-def welcome(request: Request, token: str, db: DbDep, definitions: DefinitionsDep, locale: LocaleDep, base_url: BaseUrlDep):
+def welcome(
+    request: Request,
+    token: str,
+    db: DbDep,
+    definitions: DefinitionsDep,
+    locale: LocaleDep,
+    base_url: BaseUrlDep,
+):
     response, questionnaire = respondent(db, definitions.registry, token)
     context = survey_context(base_url, token, response, questionnaire, locale, open_comments(db, response))
     context["first_section"] = questionnaire.sections[0].id
@@ -114,32 +127,68 @@ def welcome(request: Request, token: str, db: DbDep, definitions: DefinitionsDep
     return private(render(request, "survey/welcome.html", context))
 
 
-def section_page(request, base_url, token, response, questionnaire, section, locale, answers, comments, *, raw=None,
-                 errors=None, conflict=None, revision=None, notice=None, status_code=200):
+def section_page(
+    request,
+    templates,
+    base_url,
+    token,
+    response,
+    questionnaire,
+    section,
+    locale,
+    answers,
+    comments,
+    *,
+    raw=None,
+    errors=None,
+    conflict=None,
+    revision=None,
+    notice=None,
+    status_code=200,
+):
     index = [s.id for s in questionnaire.sections].index(section.id)
     view = section_view(questionnaire, section, locale, answers, raw, errors)
     state = {q["id"]: q for q in view["questions"]}
     for qid, note in (conflict or {}).items():
-        state[qid]["conflict"], state[qid]["conflict_label"] = note, gettext(locale, N_("Saved from the other tab:"))
-    html = section_html(request.app.state.context.templates, questionnaire, section.id, locale)
+        state[qid]["conflict"], state[qid]["conflict_label"] = (
+            note,
+            gettext(locale, N_("Saved from the other tab:")),
+        )
+    html = section_html(templates, questionnaire, section.id, locale)
     context = survey_context(base_url, token, response, questionnaire, locale, comments)
     context.update(view)
     context["questions_html"] = fill(html, state)
-    context.update({
-        "section": section, "section_title": section.title.get(locale),
-        "intro": section.intro.get(locale) if section.intro else "",
-        "number": index + 1, "count": len(questionnaire.sections),
-        "errors": [(q["id"], q["label"], q["error"]) for q in view["questions"] if q["error"] and q["visible"]],
-        "conflict": conflict, "revision": response.revision if revision is None else revision, "notice": notice,
-        "shown": " ".join(q["id"] for q in view["questions"] if q["visible"]),
-        "editable": response.status in EDITABLE, "returned": response.status == ResponseStatus.RETURNED,
-    })
+    context.update(
+        {
+            "section": section,
+            "section_title": section.title.get(locale),
+            "intro": section.intro.get(locale) if section.intro else "",
+            "number": index + 1,
+            "count": len(questionnaire.sections),
+            "errors": [
+                (q["id"], q["label"], q["error"]) for q in view["questions"] if q["error"] and q["visible"]
+            ],
+            "conflict": conflict,
+            "revision": response.revision if revision is None else revision,
+            "notice": notice,
+            "shown": " ".join(q["id"] for q in view["questions"] if q["visible"]),
+            "editable": response.status in EDITABLE,
+            "returned": response.status == ResponseStatus.RETURNED,
+        }
+    )
     return private(render(request, "survey/section.html", context, status_code))
 
 
 @router.get("/s/{token}/p/{section_id}")
-async def show_section(request: Request, token: str, section_id: str, db: DbDep, context: ContextDep,
-                       locale: LocaleDep, base_url: BaseUrlDep):
+async def show_section(
+    request: Request,
+    token: str,
+    section_id: str,
+    db: DbDep,
+    context: ContextDep,
+    locale: LocaleDep,
+    base_url: BaseUrlDep,
+):
     # The busiest page: async, so it needs no hop to the thread pool (see run_db).
     def load():
         response, questionnaire = respondent(db, context.definitions.registry, token)
@@ -153,38 +202,70 @@ async def show_section(request: Request, token: str, section_id: str, db: DbDep,
     if section is None:
         raise HTTPException(404)
     notice = {"saved": "saved", "more": "more"}.get(request.query_params.get("n", ""))
-    return section_page(request, base_url, token, response, questionnaire, section, locale, answers, comments,
-                        notice=notice)
+    return section_page(
+        request,
+        context.templates,
+        base_url,
+        token,
+        response,
+        questionnaire,
+        section,
+        locale,
+        answers,
+        comments,
+        notice=notice,
+    )
 
 
 @router.post("/s/{token}/p/{section_id}")
 @on_db
-def save_section(request: Request, token: str, section_id: str, form: FormDep, db: DbDep, definitions: DefinitionsDep,
-                 locale: LocaleDep, base_url: BaseUrlDep):
-    response, questionnaire = respondent(db, definitions.registry, token)
+def save_section(
+    request: Request,
+    token: str,
+    section_id: str,
+    form: FormDep,
+    db: DbDep,
+    context: ContextDep,
+    locale: LocaleDep,
+    base_url: BaseUrlDep,
+):
+    response, questionnaire = respondent(db, context.definitions.registry, token)
     section = questionnaire.section_index.get(section_id)
     if section is None:
         raise HTTPException(404)
     if response.status not in EDITABLE:
         return redirect(f"/s/{token}/results")
-    posted = {key: [v for v in form.getlist(key) if isinstance(v, str)] for key in form.keys()}
+    posted = {key: [v for v in form.getlist(key) if isinstance(v, str)] for key in form}
     answers = load_answers(db, response.id)
     result = validate_page(questionnaire, section, answers, posted, locale)
-    page = dict(request=request, base_url=base_url, token=token, response=response, questionnaire=questionnaire,
-                section=section, locale=locale, comments=open_comments(db, response))
+    page = dict(
+        request=request,
+        templates=context.templates,
+        base_url=base_url,
+        token=token,
+        response=response,
+        questionnaire=questionnaire,
+        section=section,
+        locale=locale,
+        comments=open_comments(db, response),
+    )
     try:
-        saved = retry_locked(lambda: save_answers(db, response, result.values, revision_of(form), questionnaire))
+        saved = retry_locked(
+            lambda: save_answers(db, response, result.values, revision_of(form), questionnaire)
+        )
     except Locked:
         return redirect(f"/s/{token}/results")
     except Conflict:
         current = load_answers(db, response.id)
         db.refresh(response)
         differing = {
-            q.id: answer_text(q, current.get(q.id), current, locale) for q in section.questions
+            q.id: answer_text(q, current.get(q.id), current, locale)
+            for q in section.questions
             if q.id in result.values and current.get(q.id) != result.values.get(q.id)
         }
-        return section_page(**page, answers=current, raw=result.raw, errors=result.errors, conflict=differing,
-                            status_code=409)
+        return section_page(
+            **page, answers=current, raw=result.raw, errors=result.errors, conflict=differing, status_code=409
+        )
     if response.locale != locale:
         retry_locked(lambda: _set_locale(db, response, locale))
     answers = {**answers, **{k: v for k, v in result.values.items() if v is not None}}
@@ -203,7 +284,11 @@ def _next_page(token: str, questionnaire: Questionnaire, section, answers: dict,
     # come back to the page instead of skipping them.
     visible = visibility(questionnaire, answers)
     shown_before = set(shown.split())
-    revealed = [q.id for q in section.questions if visible[q.id] and q.id not in shown_before and answers.get(q.id) is None]
+    revealed = [
+        q.id
+        for q in section.questions
+        if visible[q.id] and q.id not in shown_before and answers.get(q.id) is None
+    ]
     if revealed and action == "next":
         return f"/s/{token}/p/{section.id}?n=more#q-{revealed[0]}"
     ids = [s.id for s in questionnaire.sections]
