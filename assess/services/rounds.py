@@ -51,7 +51,8 @@ class RoundForm:
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> RoundForm:
-        return cls(**{f.name: str(values.get(f.name, "") or "").strip() for f in fields(cls)})
+        """A form from posted values; a field not posted keeps its default."""
+        return cls(**{f.name: str(values[f.name] or "").strip() for f in fields(cls) if f.name in values})
 
     @classmethod
     def of(cls, round_: Round) -> RoundForm:
