@@ -126,17 +126,7 @@ def save_answers(
     ]
     cleared = [k for k, v in values.items() if v is None]
     with write_transaction(db):
-        bumped = db.exec(
-            update(Response)
-            .where(
-                Response.id == response.id,
-                Response.revision == expected_revision,
-                Response.status.in_(EDITABLE),
-            )
-            .values(revision=Response.revision + 1, updated_at=now)
-        )
-        if bumped.rowcount != 1:
-            _refuse(db, response.id)
+        _change_if_unchanged(db, response, expected_revision, updated_at=now)
         if cleared:
             db.exec(delete(Answer).where(Answer.response_id == response.id, Answer.question_id.in_(cleared)))
         if upserts:
@@ -162,9 +152,19 @@ def _insert(db: Session):
     return insert
 
 
-def _refuse(db: Session, response_id: int) -> None:
-    status = db.exec(select(Response.status).where(Response.id == response_id)).first()
-    raise Locked() if status is None or status not in EDITABLE else Conflict()
+def _change_if_unchanged(db: Session, response: Response, expected_revision: int, **values: Any) -> None:
+    """Update the response and bump its revision, only if it is still editable at the
+    revision the page was loaded with: the optimistic lock of every save and submit."""
+    changed = db.exec(
+        update(Response)
+        .where(
+            Response.id == response.id, Response.revision == expected_revision, Response.status.in_(EDITABLE)
+        )
+        .values(revision=Response.revision + 1, **values)
+    )
+    if changed.rowcount != 1:
+        status = db.exec(select(Response.status).where(Response.id == response.id)).first()
+        raise Locked() if status is None or status not in EDITABLE else Conflict()
 
 
 def _update_company(
@@ -210,24 +210,17 @@ def submit(
     result = score(questionnaire, answers, catalogue)
     before = response.status
     with write_transaction(db):
-        done = db.exec(
-            update(Response)
-            .where(
-                Response.id == response.id,
-                Response.revision == expected_revision,
-                Response.status.in_(EDITABLE),
-            )
-            .values(
-                status=ResponseStatus.SUBMITTED,
-                submitted_at=utcnow(),
-                updated_at=utcnow(),
-                revision=Response.revision + 1,
-                overall_score=_float(result.overall.score),
-                overall_level=result.overall.level,
-            )
+        now = utcnow()
+        _change_if_unchanged(
+            db,
+            response,
+            expected_revision,
+            status=ResponseStatus.SUBMITTED,
+            submitted_at=now,
+            updated_at=now,
+            overall_score=_float(result.overall.score),
+            overall_level=result.overall.level,
         )
-        if done.rowcount != 1:
-            _refuse(db, response.id)
         cache_scores(db, response.id, result)
         _record_submit(db, response.id, before)
     db.refresh(response)
