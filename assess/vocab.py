@@ -55,7 +55,8 @@ class Role(StrEnum):
 
 class ScoreKind(StrEnum):
     AREA = "area"
-    GOAL = "goal"
+    GOAL = "goal"  # every goal's aggregate contribution and level
+    SIGNATURE = "signature"  # a signature goal: its distinctiveness, rank as level
 
 
 class Locale(StrEnum):

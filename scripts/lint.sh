@@ -6,8 +6,9 @@ cd "$(dirname "$0")/.."
 BIN=.venv/bin
 PATHS=(assess sdg_map tests bench scripts)
 if [ "${1:-}" = "--fix" ]; then
-  "$BIN/ruff" check --fix "${PATHS[@]}"
-  "$BIN/ruff" format "${PATHS[@]}"
+  "$BIN/ruff" format --quiet "${PATHS[@]}"
+  "$BIN/ruff" check --fix --quiet "${PATHS[@]}" || true
+  "$BIN/ruff" format --quiet "${PATHS[@]}"
 fi
 "$BIN/ruff" check "${PATHS[@]}"
 "$BIN/ruff" format --check --quiet "${PATHS[@]}"

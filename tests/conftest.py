@@ -91,3 +91,16 @@ def client(app):
     c = Client(app)
     yield c
     c.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium, one per test module (see tests/helpers.py for its arguments)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.helpers import ARGS, CHROMIUM
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()

@@ -93,11 +93,13 @@ goal_levels: {some: 0.5, strong: 2.0}
 practices:
   - id: energy_efficiency
     label: {ja: 省エネ, en: Energy efficiency}
+    prevalence: 0.85
     targets:
       - {target: "7.3", strength: direct, rationale: {ja: 効率改善です。, en: It improves energy efficiency.}}
     suggestion: {ja: LED照明から始めましょう。, en: Start with LED lighting.}
   - id: renewable_energy
     label: {ja: 再エネ, en: Renewable energy}
+    prevalence: 0.2
     sse: [economic]
     targets:
       - {target: "7.2", strength: direct, rationale: {ja: 再エネの割合を高めます。, en: It raises the share of renewables.}}
@@ -105,6 +107,7 @@ practices:
     suggestion: {ja: 太陽光パネルを検討しましょう。, en: Consider solar panels.}
   - id: recycling
     label: {ja: リサイクル, en: Recycling}
+    prevalence: 0.9
     sse: [social]
     targets:
       - {target: "12.5", strength: direct, rationale: {ja: 廃棄物を減らします。, en: It reduces waste.}}
@@ -153,3 +156,18 @@ SURVEY = (
         - {value: none, label: {ja: 公開しない, en: Publish nothing}, exclusive: true}
 """
 )
+
+
+# A company profile page with an industry question, to put before VALID.
+INDUSTRY = """
+- id: p
+  title: {ja: 会社, en: Company}
+  questions:
+    - id: industry
+      type: dropdown
+      role: company.industry
+      label: {ja: 業種, en: Industry}
+      options:
+        - {value: manufacturing, label: {ja: 製造業, en: Manufacturing}}
+        - {value: fisheries, label: {ja: 漁業, en: Fisheries}}
+"""

@@ -4,10 +4,10 @@ Screenshots of each page type go to test-output/ (ignored by git).
 """
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from assess.config import Settings
-from tests.helpers import ARGS, CHROMIUM, ROOT, LiveServer, add_round, axe_violations, fill_visible, shot
+from tests.helpers import ROOT, LiveServer, add_round, axe_violations, fill_visible, shot
 
 pytestmark = pytest.mark.browser
 
@@ -30,14 +30,6 @@ def live(tmp_path, database_url):
         server.app = app
         yield server
     app.state.context.engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def new_page(browser, width=1000, js=True):

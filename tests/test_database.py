@@ -25,7 +25,7 @@ def test_upgrade_downgrade_upgrade(engine):
     db.upgrade(engine)
     head = set(inspect(engine).get_table_names())
     assert {"questionnaire_version", "round", "response", "answer"} <= head
-    db.downgrade(engine, "-1")
+    db.downgrade(engine, "0002")  # before the staff tables
     assert set(inspect(engine).get_table_names()) < head
     db.upgrade(engine)
     db.upgrade(engine)  # a second run changes nothing

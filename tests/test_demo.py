@@ -1,4 +1,4 @@
-"""`assess demo`: twelve fictional companies at every stage, ready to look at."""
+"""`assess demo`: fictional companies at every stage, on both questionnaire versions, ready to look at."""
 
 from collections import Counter
 from pathlib import Path
@@ -26,10 +26,12 @@ def test_demo_on_an_empty_database(tmp_path, monkeypatch):
     assert "nothing to do" in runner.invoke(cli, ["demo"]).output
     engine = make_engine(Settings().db_url)
     with session(engine) as db:
-        assert len(db.exec(select(Round)).all()) == 2
+        assert len(db.exec(select(Round)).all()) == 3
         statuses = Counter(r.status for r in db.exec(select(Response)))
-        assert statuses == {"approved": 5, "submitted": 3, "returned": 2, "draft": 2}
-        assert len(db.exec(select(CaseStudy).where(CaseStudy.included == True)).all()) == 5  # noqa: E712
+        assert statuses == {"approved": 8, "submitted": 4, "returned": 2, "draft": 3}
+        assert len(db.exec(select(CaseStudy).where(CaseStudy.included == True)).all()) == 8  # noqa: E712
+        versions = Counter(r.questionnaire_version for r in db.exec(select(Response)))
+        assert versions == {1: 12, 2: 5}
         levels = {r.overall_level for r in db.exec(select(Response).where(Response.status != "draft"))}
         assert len(levels) >= 2  # varied maturity
     engine.dispose()

@@ -364,6 +364,33 @@ CASES = [
         "Q313",
         "practice_min",
     ),
+    (
+        "not applicable option that can be combined",
+        section("""
+- id: q1
+  type: multiple_choice
+  label: {ja: 一, en: One}
+  options:
+    - {value: a, label: {ja: あ, en: A}, score: 1}
+    - {value: na, label: {ja: 該当なし, en: Not applicable}, not_applicable: true}
+"""),
+        "Q316",
+        "value: na",
+    ),
+    (
+        "two not applicable options",
+        section("""
+- id: q1
+  type: single_choice
+  label: {ja: 一, en: One}
+  options:
+    - {value: a, label: {ja: あ, en: A}, score: 1}
+    - {value: na, label: {ja: 該当なし, en: Not applicable}, not_applicable: true}
+    - {value: na2, label: {ja: 対象外, en: Does not apply}, not_applicable: true}
+"""),
+        "Q317",
+        "options:",
+    ),
 ]
 
 

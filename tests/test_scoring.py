@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from assess.questionnaire.sample import sample_answers
 from assess.scoring import apportion, score
 from assess.scoring.catalogue import load_practices_text
-from tests.defs import PRACTICES, VALID, load
+from tests.defs import INDUSTRY, PRACTICES, VALID, load
 
 
 @pytest.fixture(scope="module")
@@ -116,11 +116,8 @@ def test_practice_counts_once_per_target(q, cat):
     # recycling evidenced by two answers would still add 1.0 to 12.5 once
     from assess.scoring.plan import plan_for
     from assess.scoring.profile import sdg_profile
-    from assess.scoring.result import Evidence
 
-    targets, _ = sdg_profile(
-        plan_for(q, cat), [Evidence("a", "yes", "recycling"), Evidence("b", "yes", "recycling")]
-    )
+    targets, _ = sdg_profile(plan_for(q, cat), ["recycling", "recycling"])
     assert targets[0].contribution == 1.0 and targets[0].practices == (("recycling", "direct"),)
 
 
@@ -133,6 +130,39 @@ def test_opportunities_ranked_with_suggestions(q, cat):
     assert top.sdg == 1.5 and top.new_targets == ("7.2", "13.3")
     assert cat["renewable_energy"].suggestion.en == "Consider solar panels."
     assert all(o.practice not in ("energy_efficiency", "recycling") for o in result.opportunities)
+
+
+def test_a_core_business_or_another_industry_s_practice_is_never_a_next_step(q):
+    text = PRACTICES.replace("    prevalence: 0.2\n", "    prevalence: 0.2\n    core: true\n")
+    core_cat, _ = load_practices_text(text)
+    assert all(o.practice != "renewable_energy" for o in score(q, HAND, core_cat).opportunities)
+    industry_q, _ = load(INDUSTRY + VALID)
+    fit_cat, _ = load_practices_text(
+        PRACTICES.replace("    prevalence: 0.2\n", "    prevalence: 0.2\n    industries: [manufacturing]\n")
+    )
+
+    def next_steps(industry):
+        return [o.practice for o in score(industry_q, {**HAND, "industry": industry}, fit_cat).opportunities]
+
+    assert "renewable_energy" in next_steps("manufacturing")
+    assert "renewable_energy" not in next_steps("fisheries")
+
+
+def test_a_not_applicable_option_leaves_a_multiple_choice_question_out(cat):
+    with_na, errors = load(
+        VALID.replace(
+            "        - {value: none, label: {ja: 特にない, en: None of these}, exclusive: true}\n",
+            "        - {value: none, label: {ja: 特にない, en: None of these}, exclusive: true}\n"
+            "        - {value: na, label: {ja: 該当しない, en: Does not apply},"
+            " exclusive: true, not_applicable: true}\n",
+        )
+    )
+    assert with_na is not None, [str(e) for e in errors]
+    result = score(with_na, {**HAND, "energy": ["na"]}, cat)
+    rows = {e.question: e for e in result.explanation}
+    assert rows["energy"].status == "not_applicable" and rows["energy"].possible_units == 0
+    assert result.area("env").possible == 3  # recycling (2) and rating (1) are left; energy was 1
+    assert all(o.practice != "renewable_energy" for o in result.opportunities)  # not a next step either
 
 
 def test_sse_lens(q, cat):

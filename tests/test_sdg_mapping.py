@@ -4,7 +4,7 @@ import pytest
 
 from assess.scoring.catalogue import cross_check, load_practices_text
 from sdg_map import UnknownCodeError, load_catalogue
-from tests.defs import PRACTICES, VALID, load
+from tests.defs import INDUSTRY, PRACTICES, VALID, load
 
 
 def test_catalogue_has_all_goals_and_targets():
@@ -129,3 +129,45 @@ def test_cross_check_against_questionnaire():
         and problems[0].line > 14
         and "did you mean 'recycle'?" in problems[0].message
     )
+
+
+@pytest.mark.parametrize(
+    "value,code",
+    [("", "Q104"), ("prevalence: 0", "P108"), ("prevalence: 1.5", "P108"), ("prevalence: often", "Q302")],
+)
+def test_prevalence_is_required_and_a_share(value, code):
+    text = PRACTICES.replace("    prevalence: 0.2\n", f"    {value}\n" if value else "")
+    rows = text.splitlines()
+    where = rows.index(f"    {value}") + 1 if value else line(text, "id: renewable_energy")
+    assert codes_and_lines(text) == [(code, where)]
+
+
+def test_industries_and_sizes_must_be_offered_by_a_questionnaire():
+    sizes_q = load(INDUSTRY + VALID)[0]
+    fitting = PRACTICES.replace(
+        "    prevalence: 0.2\n", "    prevalence: 0.2\n    industries: [manufacturing, fishery]\n"
+    )
+    catalogue, errors = load_practices_text(fitting)
+    assert errors == [] and catalogue["renewable_energy"].industries == ("manufacturing", "fishery")
+    problems = [e for e in cross_check(catalogue, [sizes_q]) if e.code == "P109"]
+    assert len(problems) == 1 and "'fishery'" in problems[0].message and "fisheries" in problems[0].message
+    assert problems[0].line == line(fitting, "id: renewable_energy")
+    assert catalogue["renewable_energy"].fits("manufacturing", None)
+    assert not catalogue["renewable_energy"].fits("construction", "emp_1_5")
+    assert catalogue["renewable_energy"].fits(None, None)  # an unknown industry is no reason to hide it
+
+
+def test_core_business_practices_are_marked():
+    text = PRACTICES.replace("    prevalence: 0.2\n", "    prevalence: 0.2\n    core: true\n")
+    catalogue, errors = load_practices_text(text)
+    assert errors == [] and catalogue["renewable_energy"].core and not catalogue["recycling"].core
+
+
+def test_every_goal_is_reachable_through_two_practices_of_the_latest_questionnaire():
+    from typer.testing import CliRunner
+
+    from assess.cli.main import app
+
+    out = CliRunner().invoke(app, ["sdg", "coverage"])
+    assert out.exit_code == 0, out.output
+    assert "goals reachable through at least two practices: 17 of 17" in out.output

@@ -16,27 +16,47 @@ BAD = {"slug": "Bad Slug", "name_ja": "", "name_en": "x", "fiscal_year": "20x", 
 def test_the_round_rules_name_every_field_with_a_problem(app):
     with db_of(app) as db:
         errors = check_round(db, definitions_of(app).registry, RoundForm.from_mapping(BAD))
-    assert errors == {"slug": "slug", "name_ja": "required", "fiscal_year": "year", "questionnaire": "questionnaire"}
+    assert errors == {
+        "slug": "slug",
+        "name_ja": "required",
+        "fiscal_year": "year",
+        "questionnaire": "questionnaire",
+    }
     assert set(errors.values()) <= set(FIELD_MESSAGES)
 
 
 def test_the_command_line_refuses_what_the_web_refuses(monkeypatch, new_database, tmp_path):
     settings = settings_for(new_database("cli"), tmp_path / "data")
-    bad = run(monkeypatch, settings, "round", "add", "Bad Slug", "--name-ja", "京都", "--name-en", "Kyoto",
-              "--fiscal-year", "20x")
+    bad = run(
+        monkeypatch,
+        settings,
+        "round",
+        "add",
+        "Bad Slug",
+        "--name-ja",
+        "京都",
+        "--name-en",
+        "Kyoto",
+        "--fiscal-year",
+        "20x",
+    )
     assert bad.exit_code == 1
-    assert gettext("en", FIELD_MESSAGES["slug"]) in bad.output and gettext("en", FIELD_MESSAGES["year"]) in bad.output
-    good = run(monkeypatch, settings, "round", "add", "kyoto-2025", "--name-ja", "京都", "--name-en", "Kyoto",
-               "--fiscal-year", "2025")
+    assert (
+        gettext("en", FIELD_MESSAGES["slug"]) in bad.output
+        and gettext("en", FIELD_MESSAGES["year"]) in bad.output
+    )
+    kyoto = ("round", "add", "kyoto-2025", "--name-ja", "京都", "--name-en", "Kyoto", "--fiscal-year", "2025")
+    good = run(monkeypatch, settings, *kyoto)
     assert good.exit_code == 0, good.output
-    again = run(monkeypatch, settings, "round", "add", "kyoto-2025", "--name-ja", "京都", "--name-en", "Kyoto",
-                "--fiscal-year", "2025")
+    again = run(monkeypatch, settings, *kyoto)
     assert again.exit_code == 1 and gettext("en", FIELD_MESSAGES["taken"]) in again.output
 
 
 def test_a_round_made_by_the_service_is_audited(app):
     with db_of(app) as db:
-        form = RoundForm(slug="nagano-2026", name_ja="長野", name_en="Nagano", fiscal_year="2026", questionnaire="t")
+        form = RoundForm(
+            slug="nagano-2026", name_ja="長野", name_en="Nagano", fiscal_year="2026", questionnaire="t"
+        )
         round_ = create_round(db, definitions_of(app).registry, form, "staff@example.org")
         assert (round_.questionnaire_id, round_.questionnaire_version) == ("t", 1)  # "t": its latest version
 
@@ -54,7 +74,9 @@ def test_an_admin_sees_account_errors_in_japanese(app, client):
     make_user(app, "admin@example.org", "admin")
     log_in(client, "admin@example.org")
     page = client.get("/staff/users")
-    refused = client.post("/staff/users", data={"csrf_token": csrf_of(page.text), "email": "nobody", "role": "staff"})
+    refused = client.post(
+        "/staff/users", data={"csrf_token": csrf_of(page.text), "email": "nobody", "role": "staff"}
+    )
     assert refused.status_code == 400 and "有効なメールアドレスを入力してください。" in refused.text
     assert "valid e-mail" not in refused.text
 
@@ -84,3 +106,31 @@ def test_the_web_prints_through_the_printer_it_was_given(settings):
     assert report.content == b"%PDF-recorded" and printer.reports == [(1, "en")]
     client.close()
     app.state.context.engine.dispose()
+
+
+def test_cached_profiles_made_with_an_older_mapping_are_recomputed(app, client, round_):
+    from sqlmodel import select
+
+    from assess.models import Response, ResponseScore
+    from assess.services.responses import refresh_scores
+    from assess.vocab import ScoreKind
+    from tests.helpers import ENV, response_of, submitted
+
+    token = submitted(client, env={**ENV, "energy": ["led", "solar"]})
+    definitions = definitions_of(app)
+    with db_of(app) as db:
+        response = db.get(Response, response_of(app, token).id)
+        kept = {
+            (s.kind, s.key): s.value for s in db.exec(select(ResponseScore)) if s.response_id == response.id
+        }
+        for row in db.exec(select(ResponseScore).where(ResponseScore.kind == ScoreKind.SIGNATURE)):
+            db.delete(row)  # as an older release, which had no signature goals, left it
+        response.scored_with = "an-older-method"
+        db.add(response)
+        db.commit()
+        assert refresh_scores(db, definitions.registry, definitions.practices) == 1
+        again = {
+            (s.kind, s.key): s.value for s in db.exec(select(ResponseScore)) if s.response_id == response.id
+        }
+        assert again == kept and (ScoreKind.SIGNATURE, "7") in again
+        assert refresh_scores(db, definitions.registry, definitions.practices) == 0  # now current

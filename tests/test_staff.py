@@ -362,6 +362,27 @@ def test_export_csv_and_xlsx_neutralise_formulas(app, client, round_, staff):
     )
 
 
+def test_signature_goals_in_the_export_and_the_heat_map_order(app, client, round_, staff):
+    solar = {"energy": ["led", "solar"], "staff": "12", "recycle": "yes", "rating": "3"}
+    for i in range(2):
+        submitted(client, name=f"太陽光{i}", env=solar)
+    submitted(client, name="日常のみ")
+    header, *rows = list(
+        csv.reader(
+            io.StringIO(client.get(f"/staff/rounds/{round_.id}/export.csv").content.decode("utf-8-sig"))
+        )
+    )
+    column = header.index("特徴的なゴール")
+    assert sorted(row[column] for row in rows) == ["", "7, 13", "7, 13"]  # renewable energy
+    from assess.services.reporting import round_overview
+
+    with db_of(app) as db:
+        overview = round_overview(db, round_.id, ("env",), None)
+    assert overview["signature_counts"] == {7: 2, 13: 2} and overview["goal_order"][:2] == [7, 13]
+    assert sorted(overview["goal_order"]) == list(range(1, 18))
+    assert "特徴的なゴール" in client.get(f"/staff/rounds/{round_.id}/overview").text
+
+
 # --- JSON API ------------------------------------------------------------------------------
 
 
@@ -374,6 +395,11 @@ def test_api_with_session_and_tokens(app, client, round_, staff):
     assert detail["answers"]["staff"] == 12 and {a["area"] for a in detail["areas"]} == {"env"}
     sdg = client.get(f"/api/responses/{rid}/sdg").json()
     assert {t["code"] for t in sdg["targets"]} >= {"7.3", "12.5"}
+    assert sdg["signature_goals"] == []  # LED lighting and recycling: everyday practices
+    goals = {g["number"]: g for g in sdg["goals"]}
+    assert set(goals) == set(range(1, 18)) and not any(g["signature"] for g in goals.values())
+    assert goals[12]["practices"] == ["recycling"] and goals[12]["rank"] == 2  # after 7: LED lighting
+    assert goals[12]["distinctiveness"] == pytest.approx(0.152, abs=1e-3)  # log2(1 / 0.9)
     with db_of(app) as db:
         admin = make_user(app, "admin@example.org", "admin")
         token = create_api_token(db, "dashboard", admin)

@@ -196,6 +196,27 @@ def test_results_page(client, round_):
     assert "Recycling" in page and "It reduces waste." in page  # answer -> practice -> rationale
     assert "Consider solar panels." in page  # an opportunity with its suggestion
     assert "How each point was earned" in page and "<details" in page
+    # LED lighting and recycling are everyday practices: no signature goal yet, and it says so
+    assert "Nothing stands out yet" in page and 'class="signatures"' not in page
+    assert "shows your submitted answers and your results" in page
+
+
+def test_results_name_the_signature_goals_with_a_reason(client, round_):
+    token = start(client)
+    post_section(client, token, "profile", PROFILE)
+    post_section(client, token, "env", {**ENV, "energy": ["led", "solar"]})
+    post_section(client, token, "narrative", {"motto": "地域とともに", "story": "祭りに参加"})
+    review = client.get(f"/s/{token}/review")
+    client.post(
+        f"/s/{token}/submit", data={"csrf_token": csrf_of(review.text), "revision": revision_of(review.text)}
+    )
+    page = client.get(f"/s/{token}/results?lang=en").text
+    assert (
+        "Goal 7 stands out for you because of renewable energy, which is less common among companies." in page
+    )
+    assert "Nothing stands out yet" not in page
+    ja = client.get(f"/s/{token}/results?lang=ja").text
+    assert "ゴール7が貴社の特徴となっているのは、再エネに取り組んでいるからです。" in ja
 
 
 def test_invitation_links(client, app, round_):

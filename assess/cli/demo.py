@@ -6,10 +6,10 @@ import typer
 
 from assess.cli.common import BASE_URL, database, definitions
 from assess.services.demo import (
+    COMPANIES,
     DEMO_EMAIL,
     DEMO_PASSWORD,
     DEMO_ROUNDS,
-    QUESTIONNAIRE,
     create_demo,
     create_demo_rounds,
     has_data,
@@ -17,17 +17,16 @@ from assess.services.demo import (
 
 
 def demo() -> None:
-    """On an empty database: two rounds and twelve fictional companies at every
-    stage (draft, submitted, returned, approved with case studies)."""
+    """On an empty database: survey rounds of 2019 (questionnaire version 1) and 2025 (version 2)
+    with fictional companies at every stage (draft, submitted, returned, approved with case studies)."""
     loaded = definitions()
-    questionnaire = loaded.registry.latest(QUESTIONNAIRE)
     with database() as db:
         if has_data(db):
             typer.echo("demo: the database has data already; nothing to do")
             return
-        rounds = create_demo_rounds(db, questionnaire)
-        links = create_demo(db, rounds, questionnaire, loaded.practices)
-    typer.echo("demo: two survey rounds and twelve fictional companies created")
+        rounds = create_demo_rounds(db, loaded.registry)
+        links = create_demo(db, rounds, loaded.registry, loaded.practices)
+    typer.echo(f"demo: {len(DEMO_ROUNDS)} survey rounds and {len(COMPANIES)} fictional responses created")
     for fields in DEMO_ROUNDS:
         typer.echo(f"  answer as a new company: {BASE_URL}/r/{fields['slug']}")
     company, token = next(iter(links.items()))

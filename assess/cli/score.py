@@ -12,7 +12,6 @@ from assess.presentation.explain import describe, fmt
 from assess.questionnaire.pages import validate_page
 from assess.questionnaire.registry import Registry
 from assess.scoring import score
-from assess.scoring.result import GoalLevel
 
 SHOWN = 5  # goals and opportunities printed
 
@@ -75,12 +74,7 @@ def score_command(
     typer.echo(f"{o['label']}: {fmt(o['score'])} / 100  [{o['level_label']}]")
     for a in view["areas"]:
         typer.echo(f"  {a['label']}: {fmt(a['score'])}  [{a['level_label']}]")
-    typer.echo("SDGs:")
-    for g in [g for g in view["goals"] if g["level"] != GoalLevel.NONE][:SHOWN]:
-        typer.echo(
-            f"  {g['number']:>2} {g['short']}: {fmt(g['aggregate'], 2)} ({g['level_label']}; "
-            f"{', '.join(g['targets'])})"
-        )
+    print_goals(view)
     typer.echo("Opportunities:")
     for item in view["opportunities"][:SHOWN]:
         typer.echo(
@@ -89,3 +83,14 @@ def score_command(
         )
     if view["unanswered"]:
         typer.echo(f"Unanswered: {len(view['unanswered'])}")
+
+
+def print_goals(view: dict) -> None:
+    typer.echo("Signature goals:")
+    for g in view["signatures"]:
+        typer.echo(f"  {g['number']:>2} {g['short']}: {g['reason']}")
+    if not view["signatures"]:
+        typer.echo("  (none yet: only practices most companies share)")
+    typer.echo("SDG ranking (rank. goal: distinctiveness):")
+    for g in [g for g in view["goals"] if g["distinctiveness"]][:SHOWN]:
+        typer.echo(f"  {g['rank']:>2}. {g['number']:>2} {g['short']}: {fmt(g['distinctiveness'], 1)}")

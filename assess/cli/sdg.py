@@ -47,11 +47,15 @@ def coverage(lang: str = typer.Option("en", help="ja or en")) -> None:
         for pid in sorted(asked):
             for link in catalogue[pid].links:
                 reach.setdefault(link.target, []).append(f"{pid} ({link.strength})")
+        practices_of = {
+            n: sorted({pid for pid in asked for link in catalogue[pid].links if link.goal == n})
+            for n in range(1, 18)
+        }
         for goal in sdg.goals():
             codes = [t.code for t in sdg.targets_of(goal.number) if t.code in reach]
             typer.echo(
                 f"  Goal {goal.number:>2} {goal.short_in(lang)}: {len(codes)} of "
-                f"{len(sdg.targets_of(goal.number))} targets"
+                f"{len(sdg.targets_of(goal.number))} targets, {len(practices_of[goal.number])} practices"
             )
             for code in codes:
                 typer.echo(f"      {code:<6} {', '.join(reach[code])}")
@@ -65,6 +69,8 @@ def coverage(lang: str = typer.Option("en", help="ja or en")) -> None:
             f"{len({sdg.target(c).goal for c in reach})} of 17"
         )
         typer.echo(f"  practices asked: {len(asked)}")
+        two = sum(1 for ids in practices_of.values() if len(ids) >= 2)
+        typer.echo(f"  goals reachable through at least two practices: {two} of 17")
         typer.echo(
             f"  scored questions without any practice: {len(bare)}"
             + (f" ({', '.join(bare)})" if bare else "")

@@ -100,6 +100,12 @@ _RULES = [
         "question {name} has options but none earns points",
         "give the better options a positive score, or set weight: 0",
     ),
+    Rule(
+        "Q316",
+        "a 'not_applicable' option of a multiple_choice question must also be 'exclusive'",
+        "add 'exclusive: true': not applicable cannot be combined with other choices",
+    ),
+    Rule("Q317", "only one option may be 'not_applicable', found {found}", "keep one not-applicable option"),
     # Q4xx: translations
     Rule("Q401", "missing {lang} text", "add '{lang}: ...' with the {language} text"),
     Rule(
@@ -147,6 +153,16 @@ _RULES = [
     ),
     Rule("P106", "strength must be 'direct' or 'indirect', found '{found}'", "use direct or indirect"),
     Rule("P107", "unknown SSE feature '{name}'{suggestion}", "use one of: {valid}"),
+    Rule(
+        "P108",
+        "prevalence must be above 0 and at most 1, found {found}",
+        "give the estimated share of community SMEs that show the practice, e.g. 0.3",
+    ),
+    Rule(
+        "P109",
+        "practice '{name}' names {kind} '{value}', which no questionnaire offers{suggestion}",
+        "use one of: {valid}",
+    ),
 ]
 
 CATALOGUE: dict[str, Rule] = {rule.code: rule for rule in _RULES}

@@ -7,6 +7,8 @@ tree ourselves and convert it, recording the line of every path.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +41,12 @@ class Document:
                 return self.lines[path]
             path = path[:-1]
         return self.lines.get((), 1)
+
+
+def content_hash(data: object) -> str:
+    """SHA-256 of a file's parsed content, so comments and layout do not count."""
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def read_yaml(text: str, file: str) -> tuple[Document | None, list[DefinitionError]]:

@@ -111,6 +111,7 @@ class Response(SQLModel, table=True):
     submitted_at: datetime | None = None
     overall_score: float | None = Field(default=None, index=True)
     overall_level: str | None = Field(default=None, max_length=40)
+    scored_with: str | None = Field(default=None, max_length=64)  # scoring.fingerprint of the cached scores
 
 
 class Answer(SQLModel, table=True):

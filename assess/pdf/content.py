@@ -21,7 +21,6 @@ from assess.presentation.labels import NARRATIVE_NAMES
 from assess.questionnaire.model import Questionnaire
 from assess.scoring import score
 from assess.scoring.catalogue import PracticeCatalogue
-from assess.scoring.result import GoalLevel
 from assess.services.case_studies import BookletEntry, booklet_entries, consented
 from assess.services.startup import Definitions
 
@@ -59,19 +58,20 @@ def case_view(entry: BookletEntry, catalogue: PracticeCatalogue, locale: str, nu
     allowed = consented(questionnaire, entry.answers)
     result = score(questionnaire, entry.answers, catalogue)
     sdg = catalogue.sdg
-    # The company's goals only, in goal order, shaded by strength.
+    # The company's signature goals only, most distinctive first, and the targets behind them.
     goals = [
         {
             "number": g.number,
             "short": sdg.goal(g.number).short_in(locale),
             "color": sdg.goal(g.number).color,
-            "level": g.level,
+            "tier": "signature",
         }
-        for g in result.goals
-        if g.level != GoalLevel.NONE
+        for g in result.signature_goals
     ]
+    signature = {g["number"] for g in goals}
     low, high = TARGETS_SHOWN
-    top = [t for t in result.targets if t.contribution >= 1.0][:high] or list(result.targets[:low])
+    behind = [t for t in result.targets if t.goal in signature]
+    top = [t for t in behind if t.contribution >= 1.0][:high] or behind[:low]
     labels = {a.id: a.label.get(locale) for a in questionnaire.areas}
     rows = [
         {"label": labels[a.area], "score": None if a.score is None else float(a.score)} for a in result.areas
@@ -87,7 +87,7 @@ def case_view(entry: BookletEntry, catalogue: PracticeCatalogue, locale: str, nu
             for k in SECTIONS
             if k in allowed and texts[k].strip()
         ],
-        "tiles": goal_tiles(goals, gettext(locale, N_("Contribution to the 17 SDGs")), columns=8, size=72)
+        "tiles": goal_tiles(goals, gettext(locale, N_("Signature goals")), columns=8, size=72, in_order=True)
         if goals
         else "",
         "targets": [{"code": t.code, "text": sdg.target(t.code).text_in(locale)} for t in top],

@@ -12,7 +12,8 @@ from markupsafe import Markup, escape
 LEVEL_SHADES = ("#f3f5f6", "#e6ecef", "#d9e3e7", "#ccdadf", "#bfd1d7")
 BAR = "#0a6e5a"
 INK, MUTED, GRID = "#1d2329", "#5a6570", "#e1e7ea"
-TILE_OPACITY = {"none": 0.18, "some": 0.6, "strong": 1.0}
+# A tile's colour strength by the goal's tier (presentation.goals) or, where no tier is given, its level.
+TILE_OPACITY = {"none": 0.18, "some": 0.45, "strong": 1.0, "signature": 1.0}
 
 
 def _value(value: object) -> str:
@@ -99,25 +100,73 @@ def _light(color: str) -> bool:
     return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2] > 0.4
 
 
-def _lines(text: str, per_line: int) -> list[str]:
-    """Split a short name into at most three lines for a tile."""
-    if " " in text and all(len(w) <= per_line for w in text.split(" ")):
-        words, lines, line = text.split(" "), [], ""
-        for word in words:
-            if line and len(line) + 1 + len(word) > per_line:
-                lines.append(line)
-                line = word
-            else:
-                line = f"{line} {word}".strip()
-        lines.append(line)
-    else:
-        lines = [text[i : i + per_line] for i in range(0, len(text), per_line)]
-    return lines[:3]
+# Rough advance widths in em, enough to keep a tile's label inside the tile.
+NARROW, WIDE = set("iljtfr.,'’ ()"), set("mwMW")
+TILE_FONT_SIZES = (10.5, 9.5, 8.5, 7.5)  # at a tile size of 92
+TILE_LINES = 4
 
 
-def goal_tiles(goals: list[dict], title: str, columns: int = 6, size: int = 92) -> Markup:
-    """17 goal tiles in official colours, shaded by level: [{number, short, color, level}]."""
-    by_number = sorted(goals, key=lambda g: g["number"])
+def text_width(text: str, size: float) -> float:
+    """An estimate of the width of a line of text at a font size, in the same units."""
+    em = 0.0
+    for c in text:
+        if _cjk(c):
+            em += 1.0
+        elif c in NARROW:
+            em += 0.3
+        elif c in WIDE or c.isupper():
+            em += 0.75
+        else:
+            em += 0.56
+    return em * size
+
+
+def _cjk(c: str) -> bool:
+    return ord(c) > 0x2E80  # CJK, kana and full-width forms
+
+
+def _tokens(text: str, size: float, width: float) -> list[tuple[str, str]]:
+    """(piece, glue before it): words, and single characters of a CJK word too wide for a line."""
+    out = []
+    for n, word in enumerate(text.split(" ")):
+        glue = " " if n else ""
+        if text_width(word, size) > width and word and all(_cjk(c) for c in word):
+            out += [(c, glue if i == 0 else "") for i, c in enumerate(word)]
+        else:
+            out.append((word, glue))
+    return out
+
+
+def _wrap(text: str, size: float, width: float) -> list[str] | None:
+    """Lines no wider than `width`, never breaking a word of Latin text; None if a word is too wide."""
+    lines: list[str] = []
+    for piece, glue in _tokens(text, size, width):
+        if text_width(piece, size) > width:
+            return None
+        if lines and text_width(lines[-1] + glue + piece, size) <= width:
+            lines[-1] += glue + piece
+        else:
+            lines.append(piece)
+    return lines
+
+
+def fit_label(text: str, width: float, k: float = 1.0) -> tuple[float, list[str]]:
+    """The largest tile font size at which the label fits in `TILE_LINES` lines, and its lines."""
+    for size in TILE_FONT_SIZES:
+        lines = _wrap(text, size * k, width)
+        if lines is not None and len(lines) <= TILE_LINES:
+            return size * k, lines
+    size = TILE_FONT_SIZES[-1] * k
+    return size, (_wrap(text, size, width) or [text])[:TILE_LINES]
+
+
+def goal_tiles(
+    goals: list[dict], title: str, columns: int = 6, size: int = 92, in_order: bool = False
+) -> Markup:
+    """Goal tiles in official colours, shaded by tier or level: [{number, short, color, tier|level}],
+    in goal order, or as given (`in_order`: most distinctive first)."""
+    by_number = list(goals) if in_order else sorted(goals, key=lambda g: g["number"])
+    columns = min(columns, max(1, len(by_number)))
     rows = (len(by_number) + columns - 1) // columns
     gap = 6
     parts = [
@@ -128,16 +177,16 @@ def goal_tiles(goals: list[dict], title: str, columns: int = 6, size: int = 92) 
 
 
 def _tile(goal: dict, x: int, y: int, size: int) -> str:
-    opacity = TILE_OPACITY.get(goal.get("level", "none"), 0.18)
+    opacity = TILE_OPACITY.get(goal.get("tier", goal.get("level", "none")), 0.18)
     ink = "#ffffff" if opacity >= 1.0 and not _light(goal["color"]) else INK
     k = size / 92  # text scales with the tile
     parts = [
         el("rect", width=size, height=size, rx=4, fill=goal["color"], fill_opacity=opacity),
-        el("text", goal["number"], x=8 * k, y=30 * k, font_size=26 * k, font_weight="bold", fill=ink),
+        el("text", goal["number"], x=8 * k, y=31 * k, font_size=26 * k, font_weight="bold", fill=ink),
     ]
-    per_line = 7 if any(ord(c) > 0x3000 for c in goal["short"]) else 13
-    for j, line in enumerate(_lines(goal["short"], per_line)):
-        parts.append(el("text", line, x=8 * k, y=(50 + j * 13) * k, font_size=10.5 * k, fill=ink))
+    font, lines = fit_label(goal["short"], size - 16 * k, k)
+    for j, line in enumerate(lines):
+        parts.append(el("text", line, x=8 * k, y=(50 * k + j * font * 1.25), font_size=font, fill=ink))
     return f'<g transform="translate({x},{y})">' + "".join(parts) + "</g>"
 
 
@@ -197,7 +246,8 @@ def bar_tally(items: list[tuple[str, int]], title: str, width: int = 560) -> Mar
 
 
 def heat_map(rows: list[dict], goals: list[tuple[int, str]], title: str, cell: int = 22) -> Markup:
-    """Companies × 17 goals; a cell's colour strength shows the goal's level."""
+    """Companies × goals; a cell's colour strength shows the goal's tier for the company
+    (signature, some or none), columns in the order given."""
     label_w, top = 190, 26
     width = label_w + len(goals) * cell + 4
     height = top + len(rows) * cell + 4
@@ -227,7 +277,7 @@ def heat_map(rows: list[dict], goals: list[tuple[int, str]], title: str, cell: i
             )
         )
         for j, (number, color) in enumerate(goals):
-            level = row["goals"].get(number, (0.0, "none"))[1]
+            level = row["goals"].get(number, "none")
             parts.append(
                 el(
                     "rect",

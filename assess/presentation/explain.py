@@ -11,6 +11,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from assess.i18n import N_, gettext
+from assess.presentation.goals import goals_view
 from assess.questionnaire.model import Questionnaire
 from assess.questionnaire.types import answer_text
 from assess.scoring.catalogue import PracticeCatalogue
@@ -23,7 +24,6 @@ REASONS = {
     "hidden": N_("Not asked because of an earlier answer: left out of the score."),
     "unscored": N_("Not scored: background information."),
 }
-LEVEL_NAMES = {"none": N_("none"), "some": N_("some"), "strong": N_("strong")}
 SSE_NAMES = {"economic": N_("Economic"), "social": N_("Social"), "democratic": N_("Democratic")}
 SSE_LEVELS = {"none": N_("not shown yet"), "partial": N_("partly shown"), "clear": N_("clearly shown")}
 
@@ -91,20 +91,43 @@ def describe(
     answers: dict,
     locale: str,
 ) -> dict:
-    sdg = catalogue.sdg
+    """Everything a score says, as texts in the reader's language (see feedback.py for the limits)."""
+    goals = goals_view(result, catalogue, locale)
+    return {
+        "overall": _area_view(result.overall, questionnaire, locale),
+        "areas": [_area_view(a, questionnaire, locale) for a in result.areas],
+        "explanation": explanation_rows(result, questionnaire, answers, locale),
+        "unanswered": [questionnaire.question(qid).label.get(locale) for qid in result.unanswered],
+        "targets": _targets_view(result, questionnaire, catalogue, answers, locale),
+        "goals": goals,
+        "signatures": [g for g in goals if g["signature"]],
+        "evidence": _evidence_view(result, questionnaire, catalogue, answers, locale),
+        "opportunities": _opportunities_view(result, questionnaire, catalogue, locale),
+        "sse": _sse_view(result, questionnaire, catalogue, answers, locale),
+    }
+
+
+def _area_view(area: AreaScore, questionnaire: Questionnaire, locale: str) -> dict:
     levels = {level.id: level for level in questionnaire.maturity_levels}
-    area_labels = {a.id: a.label.get(locale) for a in questionnaire.areas}
+    labels = {a.id: a.label.get(locale) for a in questionnaire.areas}
+    level = levels.get(area.level) if area.level else None
+    return {
+        "id": area.area,
+        "label": labels.get(area.area, gettext(locale, N_("Overall"))),
+        "score": None if area.score is None else round(float(area.score), 1),
+        "level": area.level,
+        "level_label": level.label.get(locale) if level else "–",
+    }
 
-    def area_view(area: AreaScore) -> dict:
-        level = levels.get(area.level) if area.level else None
-        return {
-            "id": area.area,
-            "label": area_labels.get(area.area, gettext(locale, N_("Overall"))),
-            "score": None if area.score is None else round(float(area.score), 1),
-            "level": area.level,
-            "level_label": level.label.get(locale) if level else "–",
-        }
 
+def _targets_view(
+    result: ScoreResult,
+    questionnaire: Questionnaire,
+    catalogue: PracticeCatalogue,
+    answers: dict,
+    locale: str,
+) -> list[dict]:
+    sdg = catalogue.sdg
     targets = []
     for t in result.targets:
         chain = []
@@ -121,6 +144,10 @@ def describe(
                     "rationale": link.rationale.get(locale),
                 }
             )
+        # Why the target: each practice behind it once, with the link's rationale.
+        why = list(
+            {c["practice"]: {"practice": c["practice"], "rationale": c["rationale"]} for c in chain}.values()
+        )
         targets.append(
             {
                 "code": t.code,
@@ -128,24 +155,42 @@ def describe(
                 "contribution": t.contribution,
                 "text": sdg.target(t.code).text_in(locale),
                 "chain": chain,
+                "practices": [w["practice"] for w in why],
+                "why": why,
             }
         )
-    goals = []
-    for g in result.goals:
-        goal = sdg.goal(g.number)
-        goals.append(
-            {
-                "number": g.number,
-                "short": goal.short_in(locale),
-                "title": goal.title_in(locale),
-                "color": goal.color,
-                "aggregate": g.aggregate,
-                "level": g.level,
-                "level_label": gettext(locale, LEVEL_NAMES[g.level]),
-                "targets": list(g.targets),
-            }
+    return targets
+
+
+def _evidence_view(
+    result: ScoreResult,
+    questionnaire: Questionnaire,
+    catalogue: PracticeCatalogue,
+    answers: dict,
+    locale: str,
+) -> list[dict]:
+    """Each answer behind the SDG profile once: what was answered, the practices it shows
+    and the targets they reach."""
+    reached: dict[str, list[str]] = {}
+    for t in result.targets:
+        for practice, _ in t.practices:
+            reached.setdefault(practice, []).append(t.code)
+    rows: dict[tuple[str, str], dict] = {}
+    for e in result.evidence:
+        q = questionnaire.question(e.question)
+        key = (e.question, str(e.answer))
+        row = rows.setdefault(
+            key, {"answer": answer_text(q, e.answer, answers, locale), "practices": [], "targets": []}
         )
-    opportunities = [
+        row["practices"].append(catalogue[e.practice].label.get(locale))
+        row["targets"] += [code for code in reached.get(e.practice, []) if code not in row["targets"]]
+    return list(rows.values())
+
+
+def _opportunities_view(
+    result: ScoreResult, questionnaire: Questionnaire, catalogue: PracticeCatalogue, locale: str
+) -> list[dict]:
+    return [
         {
             "practice": catalogue[o.practice].label.get(locale),
             "suggestion": catalogue[o.practice].suggestion.get(locale),
@@ -156,7 +201,16 @@ def describe(
         }
         for o in result.opportunities
     ]
-    sse = [
+
+
+def _sse_view(
+    result: ScoreResult,
+    questionnaire: Questionnaire,
+    catalogue: PracticeCatalogue,
+    answers: dict,
+    locale: str,
+) -> list[dict]:
+    return [
         {
             "feature": f.feature,
             "label": gettext(locale, SSE_NAMES[f.feature]),
@@ -174,13 +228,3 @@ def describe(
         }
         for f in result.sse
     ]
-    return {
-        "overall": area_view(result.overall),
-        "areas": [area_view(a) for a in result.areas],
-        "explanation": explanation_rows(result, questionnaire, answers, locale),
-        "unanswered": [questionnaire.question(qid).label.get(locale) for qid in result.unanswered],
-        "targets": targets,
-        "goals": goals,
-        "opportunities": opportunities,
-        "sse": sse,
-    }

@@ -3,8 +3,11 @@
 One builder for the results page, the staff's response page and the PDF
 feedback report, so all three show the same things with the same limits:
 
-- `TOP_TARGETS` targets with the answers behind them; the rest are listed after;
-- `TOP_OPPORTUNITIES` next steps first; the rest as "more ideas".
+- the signature goals, each with one sentence on why it stands out;
+- `TOP_OPPORTUNITIES` next steps that fit the company's industry and size; the rest as "more ideas";
+- the full ranking of the 17 goals, a figure for each;
+- `TOP_TARGETS` targets with the practices behind them; the rest are listed after;
+- each answer behind the profile once, with the practices it shows.
 
 Only the size of the pictures depends on where the view is shown (`MEDIA`).
 """
@@ -25,7 +28,7 @@ from assess.scoring.catalogue import PracticeCatalogue
 from assess.scoring.result import ScoreResult
 
 TOP_TARGETS = 5
-TOP_OPPORTUNITIES = 5
+TOP_OPPORTUNITIES = 3
 
 
 @dataclass(frozen=True)
@@ -46,8 +49,11 @@ class FeedbackView:
     chart: Markup  # area scores over the maturity bands
     explanation: list[dict]  # every question, with its points
     explained_sections: list[tuple[str, str, list[dict]]]  # (section id, title, scored rows)
-    goals: list[dict]  # all 17, ranked
-    tiles: Markup  # the 17 goals shaded by level
+    goals: list[dict]  # all 17, most distinctive first, with rank and figure
+    signatures: list[dict]  # the signature goals with their reasons; [] when nothing stands out yet
+    tiles: Markup  # the 17 goals: signature goals in full colour
+    signature_tiles: Markup  # only the signature goals ("" when there are none)
+    evidence: list[dict]  # each answer behind the profile once
     top_targets: list[dict]
     more_targets: list[dict]
     opportunities: list[dict]
@@ -79,6 +85,17 @@ def feedback_view(
         columns=size.tile_columns,
         size=size.tile_size,
     )
+    signature_tiles = (
+        goal_tiles(
+            view["signatures"],
+            gettext(locale, N_("Signature goals")),
+            columns=size.tile_columns,
+            size=size.tile_size,
+            in_order=True,
+        )
+        if view["signatures"]
+        else Markup("")
+    )
     return FeedbackView(
         overall=view["overall"],
         areas=view["areas"],
@@ -87,7 +104,10 @@ def feedback_view(
         explanation=view["explanation"],
         explained_sections=_by_section(questionnaire, view["explanation"], locale),
         goals=view["goals"],
+        signatures=view["signatures"],
         tiles=tiles,
+        signature_tiles=signature_tiles,
+        evidence=view["evidence"],
         top_targets=view["targets"][:TOP_TARGETS],
         more_targets=view["targets"][TOP_TARGETS:],
         opportunities=view["opportunities"][:TOP_OPPORTUNITIES],

@@ -6,20 +6,12 @@ no errors becomes an immutable `Questionnaire`.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path as FsPath
 
 from assess.definitions.errors import DefinitionError, make_error
-from assess.definitions.reader import read_yaml
+from assess.definitions.reader import content_hash, read_yaml
 from assess.questionnaire.model import Questionnaire
 from assess.questionnaire.schema import SchemaChecker
-
-
-def content_hash(data: object) -> str:
-    """SHA-256 of the parsed content, so comments and layout do not count."""
-    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def load_text(text: str, file: str = "<string>") -> tuple[Questionnaire | None, list[DefinitionError]]:

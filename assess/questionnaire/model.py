@@ -36,6 +36,7 @@ class Option:
     score: float = 0.0
     practices: tuple[str, ...] = ()
     exclusive: bool = False
+    not_applicable: bool = False  # choosing it leaves the question out of the score
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,7 +40,14 @@ TOP = {
 AREA = {"id": True, "label": True, "description": False}
 LEVEL = {"id": True, "min": True, "label": True, "description": False}
 SECTION = {"id": True, "title": True, "intro": False, "area": False, "questions": True}
-OPTION = {"value": True, "label": True, "score": False, "practices": False, "exclusive": False}
+OPTION = {
+    "value": True,
+    "label": True,
+    "score": False,
+    "practices": False,
+    "exclusive": False,
+    "not_applicable": False,
+}
 SCALE = {"min_label": True, "max_label": True, "scores": False}
 COMMON = {
     "id": True,
@@ -328,8 +335,13 @@ class SchemaChecker(Checker):
             exclusive = self.boolean(opath, item, "exclusive")
             if exclusive and not multiple:
                 self.err("Q309", opath + ("exclusive",))
+            not_applicable = self.boolean(opath, item, "not_applicable")
+            if not_applicable and multiple and not exclusive:
+                self.err("Q316", opath + ("not_applicable",))
             if value and label:
-                out.append(Option(value, label, score, practices, exclusive))
+                out.append(Option(value, label, score, practices, exclusive, not_applicable))
+        if sum(o.not_applicable for o in out) > 1:
+            self.err("Q317", path, found=sum(o.not_applicable for o in out))
         return tuple(out)
 
     def scale(self, path: KeyPath, raw: Any) -> Scale | None:

@@ -52,56 +52,87 @@ def score_questions(plan: Plan, answers: Mapping[str, Any], visible: Mapping[str
                 QuestionExplanation(qp.id, qp.area, QuestionStatus.HIDDEN, answer, 0, 0, plan.unit)
             )
             tally.earned_of[qp.id] = 0
-            continue
-        shown = _evidence(qp, answer, tally.evidence) if answered(answer) else ()
-        tally.rows.append(_explain(plan, qp, answer, shown, tally))
+        elif not qp.scored:
+            tally.rows.append(_background(plan, qp, answer, tally))
+        elif isinstance(answer, list):
+            tally.rows.append(_multiple(plan, qp, answer, tally))
+        else:
+            tally.rows.append(_single(plan, qp, answer, tally))
     return tally
 
 
-def _evidence(qp: QuestionPlan, answer: Any, out: list[Evidence]) -> tuple[str, ...]:
-    """Adds the evidence records of an answer to `out`; returns the practices it shows."""
-    if not qp.evidence:
-        return ()
-    if not isinstance(answer, list):
-        out.extend(qp.evidence.get(answer, ()))
-        return qp.practices.get(answer, ())
+def _background(plan: Plan, qp: QuestionPlan, answer: Any, tally: AreaPass) -> QuestionExplanation:
+    """An unscored question: only the practices its answer shows."""
+    practices: tuple[str, ...] = ()
+    if qp.evidence and answered(answer):
+        for value in answer if isinstance(answer, list) else (answer,):
+            tally.evidence.extend(qp.evidence.get(value, ()))
+            practices += qp.practices.get(value, ())
+    tally.earned_of[qp.id] = 0
+    return QuestionExplanation(
+        qp.id, qp.area, QuestionStatus.UNSCORED, answer, 0, 0, plan.unit, (), practices
+    )
+
+
+def _single(plan: Plan, qp: QuestionPlan, answer: Any, tally: AreaPass) -> QuestionExplanation:
+    """A one-value answer (an option, yes/no, a scale or number, text)."""
+    if not answered(answer):
+        return _explain(plan, qp, answer, False, (), (), 0, tally)
+    tally.evidence.extend(qp.evidence.get(answer, ()))
+    units = qp.points.get(answer, 0)
+    chosen = (str(answer),) if units > 0 else ()
+    return _explain(plan, qp, answer, True, qp.practices.get(answer, ()), chosen, units, tally)
+
+
+def _multiple(plan: Plan, qp: QuestionPlan, answer: list, tally: AreaPass) -> QuestionExplanation:
+    """A list of options: their evidence and points in one pass; the points stop at the cap."""
+    chosen: list[str] = []
     practices: list[str] = []
+    raw = 0
     for value in answer:
+        units = qp.points.get(value, 0)
+        if units > 0:
+            chosen.append(value)
+            raw += units
         if value in qp.evidence:
-            out.extend(qp.evidence[value])
+            tally.evidence.extend(qp.evidence[value])
             practices.extend(qp.practices[value])
-    return tuple(practices)
+    row = _explain(
+        plan, qp, answer, bool(answer), tuple(practices), tuple(chosen), min(raw, qp.possible), tally
+    )
+    if row.status is QuestionStatus.SCORED:  # what an added practice would join ("none" is replaced)
+        tally.chosen_points[qp.id] = 0 if not qp.exclusive.isdisjoint(answer) else raw
+    return row
 
 
 def _explain(
-    plan: Plan, qp: QuestionPlan, answer: Any, practices: tuple[str, ...], tally: AreaPass
+    plan: Plan,
+    qp: QuestionPlan,
+    answer: Any,
+    given: bool,
+    practices: tuple[str, ...],
+    chosen: tuple[str, ...],
+    earned: int,
+    tally: AreaPass,
 ) -> QuestionExplanation:
-    """One visible question's row; adds its points to its area."""
-    unit = plan.unit
-    if not qp.scored or (qp.not_applicable is not None and answer == qp.not_applicable):
+    """One shown question's row; adds its points to its area."""
+    if qp.not_applicable is not None and answer == qp.not_applicable:
         tally.earned_of[qp.id] = 0
-        status = QuestionStatus.UNSCORED if not qp.scored else QuestionStatus.NOT_APPLICABLE
-        return QuestionExplanation(qp.id, qp.area, status, answer, 0, 0, unit, (), practices)
+        return QuestionExplanation(
+            qp.id, qp.area, QuestionStatus.NOT_APPLICABLE, answer, 0, 0, plan.unit, (), practices
+        )
     area = qp.area or ""
     tally.possible[area] += qp.possible
-    if not answered(answer):
+    if not given:
         tally.earned_of[qp.id] = 0
         tally.unanswered[area].append(qp.id)
         return QuestionExplanation(
-            qp.id, qp.area, QuestionStatus.UNANSWERED, answer, 0, qp.possible, unit, (), practices
+            qp.id, qp.area, QuestionStatus.UNANSWERED, answer, 0, qp.possible, plan.unit
         )
-    if isinstance(answer, list):
-        chosen = tuple(v for v in answer if qp.points.get(v, 0) > 0)
-        raw = sum(qp.points[v] for v in chosen)
-        earned = min(raw, qp.possible)
-        tally.chosen_points[qp.id] = 0 if not qp.exclusive.isdisjoint(answer) else raw
-    else:
-        earned = qp.points.get(answer, 0)
-        chosen = (str(answer),) if earned > 0 else ()
     tally.earned[area] += earned
     tally.earned_of[qp.id] = earned
     return QuestionExplanation(
-        qp.id, qp.area, QuestionStatus.SCORED, answer, earned, qp.possible, unit, chosen, practices
+        qp.id, qp.area, QuestionStatus.SCORED, answer, earned, qp.possible, plan.unit, chosen, practices
     )
 
 

@@ -12,8 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from assess.definitions.checker import Checker, kind_of
-from assess.definitions.errors import DefinitionError, DefinitionFileError, did_you_mean, make_error
-from assess.definitions.reader import KeyPath, read_yaml
+from assess.definitions.errors import (
+    DefinitionError,
+    DefinitionFileError,
+    did_you_mean,
+    make_error,
+    valid_list,
+)
+from assess.definitions.reader import KeyPath, content_hash, read_yaml
 from assess.definitions.text import Text
 from assess.questionnaire.model import Questionnaire
 from assess.scoring.result import GoalLevel
@@ -23,7 +29,19 @@ STRENGTHS = ("direct", "indirect")
 SSE_FEATURES = ("economic", "social", "democratic")
 GOAL_LEVELS = ("some", "strong")
 TOP = {"weights": True, "goal_levels": True, "practices": True}
-PRACTICE = {"id": True, "label": True, "sse": False, "targets": True, "suggestion": True}
+PRACTICE = {
+    "id": True,
+    "label": True,
+    "prevalence": True,
+    "core": False,
+    "industries": False,
+    "sizes": False,
+    "sse": False,
+    "targets": True,
+    "suggestion": True,
+}
+# What a practice's `industries` and `sizes` name: options of these questionnaire roles.
+FIT_ROLES = {"industries": "company.industry", "sizes": "company.employees"}
 LINK = {"target": True, "strength": True, "rationale": True}
 
 
@@ -42,8 +60,18 @@ class Practice:
     label: Text
     links: tuple[Link, ...]
     suggestion: Text
+    prevalence: float = 0.5  # estimated share of community SMEs that show it
+    core: bool = False  # what the business itself does, not how it operates
+    industries: tuple[str, ...] = ()  # where it fits as a next step; () everywhere
+    sizes: tuple[str, ...] = ()  # employee bands where it fits as a next step; () all
     sse: tuple[str, ...] = ()
     line: int = 0
+
+    def fits(self, industry: str | None, size: str | None) -> bool:
+        """Whether it is a sensible next step for a company of this industry and size."""
+        if self.industries and industry and industry not in self.industries:
+            return False
+        return not (self.sizes and size and size not in self.sizes)
 
 
 @dataclass(frozen=True, eq=False)  # identity: one loaded instance, cheap to hash
@@ -53,6 +81,7 @@ class PracticeCatalogue:
     some: float
     strong: float
     source: str = ""
+    content_hash: str = ""  # of the parsed file: which mapping a cached profile was made with
 
     def __getitem__(self, practice_id: str) -> Practice:
         return self.practices[practice_id]
@@ -85,7 +114,9 @@ class PracticeChecker(Checker):
                 practices[practice.id] = practice
         if len(weights) < 2 or len(levels) < 2:
             return None
-        return PracticeCatalogue(practices, weights, levels["some"], levels["strong"], self.doc.file)
+        return PracticeCatalogue(
+            practices, weights, levels["some"], levels["strong"], self.doc.file, content_hash(self.doc.data)
+        )
 
     def numbers(self, path: KeyPath, raw: Any, keys: tuple[str, ...]) -> dict[str, float]:
         if self.mapping(path, raw, {k: True for k in keys}) is None:
@@ -124,16 +155,27 @@ class PracticeChecker(Checker):
                 continue
             linked[link.target] = True
             links.append(link)
-        if not (pid and label and suggestion and links):
+        prevalence = self.number(path, raw, "prevalence")
+        if prevalence is not None and not 0 < prevalence <= 1:
+            self.err("P108", path + ("prevalence",), found=prevalence)
+            prevalence = None
+        if not (pid and label and suggestion and links and prevalence is not None):
             return None
         return Practice(
             pid,
             label,
             tuple(links),
             suggestion,
-            tuple(f for f in sse if f in SSE_FEATURES),
-            self.doc.line(path),
+            prevalence=prevalence,
+            core=self.boolean(path, raw, "core"),
+            industries=self.optional_ids(path, raw, "industries"),
+            sizes=self.optional_ids(path, raw, "sizes"),
+            sse=tuple(f for f in sse if f in SSE_FEATURES),
+            line=self.doc.line(path),
         )
+
+    def optional_ids(self, path: KeyPath, raw: dict, key: str) -> tuple[str, ...]:
+        return self.id_list(path + (key,), raw[key], key) if key in raw else ()
 
     def link(self, path: KeyPath, raw: Any, sdg: SdgCatalogue, weights: dict[str, float]) -> Link | None:
         if self.mapping(path, raw, LINK) is None:
@@ -193,6 +235,7 @@ def cross_check(
     catalogue: PracticeCatalogue, questionnaires: Iterable[Questionnaire]
 ) -> list[DefinitionError]:
     """Practices used but not defined (errors), defined but never asked (warnings)."""
+    questionnaires = list(questionnaires)
     errors, used = [], set()
     for q in questionnaires:
         for question in q.questions:
@@ -215,6 +258,7 @@ def cross_check(
     for pid, practice in catalogue.practices.items():
         if pid not in used:
             errors.append(make_error("P103", catalogue.source, practice.line, f"practices.{pid}", name=pid))
+    errors += _fit_errors(catalogue, list(questionnaires))
     # One message per missing id is enough, however many options use it.
     unique, seen = [], set()
     for e in errors:
@@ -222,6 +266,32 @@ def cross_check(
             seen.add((e.code, e.message))
             unique.append(e)
     return unique
+
+
+def _fit_errors(catalogue: PracticeCatalogue, questionnaires: list[Questionnaire]) -> list[DefinitionError]:
+    """Industries and sizes a practice names must be options some questionnaire offers."""
+    errors = []
+    for field, role in FIT_ROLES.items():
+        offered = {o.value for q in questionnaires if role in q.roles for o in q.roles[role].options}
+        if not offered:
+            continue
+        for pid, practice in catalogue.practices.items():
+            for value in getattr(practice, field):
+                if value not in offered:
+                    errors.append(
+                        make_error(
+                            "P109",
+                            catalogue.source,
+                            practice.line,
+                            f"practices.{pid}.{field}",
+                            name=pid,
+                            kind=field[:-1] if field == "sizes" else "industry",
+                            value=value,
+                            suggestion=did_you_mean(value, offered),
+                            valid=valid_list(offered),
+                        )
+                    )
+    return errors
 
 
 def load_checked(questionnaires: Iterable[Questionnaire], path: Path = PRACTICES_PATH) -> PracticeCatalogue:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -14,6 +15,16 @@ from assess.scoring.plan import plan_for
 from assess.scoring.profile import sdg_profile
 from assess.scoring.result import ScoreResult
 from assess.scoring.sse import sse_lens
+
+# Changes whenever the method changes in a way that changes results; see fingerprint().
+METHOD = "distinctive-2"
+
+
+def fingerprint(questionnaire: Questionnaire, catalogue: PracticeCatalogue) -> str:
+    """What a cached score was computed from: the method, the questionnaire and the mapping.
+    A cached score with another fingerprint is stale (the mapping was improved)."""
+    text = f"{METHOD}:{questionnaire.content_hash}:{catalogue.content_hash}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def score(
@@ -29,7 +40,8 @@ def score(
     unanswered = tuple(q for a in plan.area_ids for q in tally.unanswered[a])
     total_possible = sum(tally.possible.values())
     overall = area_score(plan, "overall", sum(tally.earned.values()), total_possible, unanswered)
-    targets, goals = sdg_profile(plan, tally.evidence)
+    shown = tuple(dict.fromkeys(e.practice for e in tally.evidence))  # each practice once, in order
+    targets, goals = sdg_profile(plan, shown)
     return ScoreResult(
         questionnaire=questionnaire.id,
         version=questionnaire.version,
@@ -41,6 +53,6 @@ def score(
         evidence=tuple(tally.evidence),
         targets=targets,
         goals=goals,
-        opportunities=opportunities(plan, answers, visible, tally, targets, total_possible),
+        opportunities=opportunities(plan, answers, visible, tally, frozenset(shown), targets, total_possible),
         sse=sse_lens(plan, tally.evidence),
     )

@@ -16,34 +16,42 @@ def opportunities(
     answers: Mapping[str, Any],
     visible: Mapping[str, bool],
     tally: AreaPass,
+    shown: frozenset[str],
     targets: tuple[TargetContribution, ...],
     total_possible: int,
 ) -> tuple[Opportunity, ...]:
-    shown = {e.practice for e in tally.evidence}
     reached = {t.code for t in targets}
+    industry, size = _profile(plan, answers)
     found = []
-    for pid, places in plan.places.items():
-        if pid in shown:
+    for pid in plan.next_steps - shown:  # the order does not matter: the sort below is total
+        practice = plan.catalogue.practices[pid]
+        if (practice.industries or practice.sizes) and not practice.fits(industry, size):
             continue
-        open_places = [p for p in places if _open(p, answers, visible)]
-        if not open_places:
+        questions, gain = [], 0
+        for place in plan.places[pid]:
+            # Shown to the company and not marked "not applicable".
+            if visible[place.question] and (
+                place.not_applicable is None or answers.get(place.question) != place.not_applicable
+            ):
+                questions.append(place.question)
+                if place.scored:
+                    gain = max(gain, _gain(place, tally))
+        if not questions:
             continue
-        gain = max((_gain(p, tally) for p in open_places if p.scored), default=0)
         points = 100 * gain / total_possible if total_possible else 0.0
-        new_targets = tuple(t.link.target for t in plan.links[pid] if t.link.target not in reached)
+        new_targets = tuple([t.target for t in plan.links[pid] if t.target not in reached])
         sdg = plan.sdg_weight[pid]
-        found.append(
-            Opportunity(pid, tuple(p.question for p in open_places), points, sdg, new_targets, points + sdg)
-        )
+        found.append(Opportunity(pid, tuple(questions), points, sdg, new_targets, points + sdg))
     found.sort(key=lambda o: (-o.value, -len(o.new_targets), o.practice))
     return tuple(found)
 
 
-def _open(place: PracticePlace, answers: Mapping[str, Any], visible: Mapping[str, bool]) -> bool:
-    """Shown to the company and not marked "not applicable"."""
-    if not visible[place.question]:
-        return False
-    return place.not_applicable is None or answers.get(place.question) != place.not_applicable
+def _profile(plan: Plan, answers: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """The company's industry and size, as its answers give them."""
+    roles = plan.questionnaire.roles
+    industry = answers.get(roles["company.industry"].id) if "company.industry" in roles else None
+    size = answers.get(roles["company.employees"].id) if "company.employees" in roles else None
+    return (industry if isinstance(industry, str) else None), (size if isinstance(size, str) else None)
 
 
 def _gain(place: PracticePlace, tally: AreaPass) -> int:

@@ -11,12 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from math import lcm
-from typing import Any
+from typing import Any, NamedTuple
 
 from assess.questionnaire.model import Question, Questionnaire
 from assess.questionnaire.types import Points, get_type
-from assess.scoring.catalogue import SSE_FEATURES, Link, PracticeCatalogue
+from assess.scoring.catalogue import SSE_FEATURES, PracticeCatalogue
 from assess.scoring.result import Evidence, PracticeLink
+from assess.scoring.signature import PracticeWeight, practice_weights
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +27,7 @@ class QuestionPlan:
     area: str | None
     scored: bool
     multiple: bool  # answered with a list of options
-    not_applicable: str | None  # the answer that leaves it out of the score
+    not_applicable: Any  # the answer that leaves it out of the score; None if there is none
     possible: int  # units it can earn (multiple choice: its cap)
     points: dict[Any, int]  # answer or option -> units
     exclusive: frozenset[str]  # options that stand alone ("none of these")
@@ -42,15 +43,17 @@ class PracticePlace:
     question: str
     scored: bool
     multiple: bool
-    not_applicable: str | None  # the answer that leaves the question out
+    not_applicable: Any  # the answer that leaves the question out; None if there is none
     cap: int
     best: int  # most units an answer showing the practice earns there
 
 
-@dataclass(frozen=True, slots=True)
-class TargetLink:
-    link: Link
+class TargetLink(NamedTuple):  # unpacked for every link of every response: a plain tuple
+    target: str
+    goal: int
+    weight: float
     source: PracticeLink
+    order: int  # the target's place in the SDG catalogue: 8.2 before 8.10 before 8.a
 
 
 @dataclass(frozen=True)
@@ -64,8 +67,10 @@ class Plan:
     links: dict[str, tuple[TargetLink, ...]]  # practice -> its SDG links
     sdg_weight: dict[str, float]  # practice -> sum of its link weights
     places: dict[str, tuple[PracticePlace, ...]]  # practice -> where it can be shown
+    next_steps: frozenset[str]  # practices that can be suggested: shown somewhere, not a core business
     sse_of: dict[str, tuple[str, ...]]  # reachable practice -> its SSE features
     sse_reachable: dict[str, tuple[str, ...]]  # SSE feature -> reachable practices, sorted
+    practice_weights: dict[str, PracticeWeight]  # what each practice adds to the goals it reaches
 
 
 @lru_cache(maxsize=32)
@@ -83,6 +88,8 @@ def plan_for(questionnaire: Questionnaire, catalogue: PracticeCatalogue) -> Plan
     reachable = sorted(
         {pid for qp in questions for ids in qp.practices.values() for pid in ids if pid in catalogue}
     )
+    places = _places(questions, catalogue)
+    order = {t.code: i for i, t in enumerate(catalogue.sdg.targets())}
     return Plan(
         questionnaire=questionnaire,
         catalogue=catalogue,
@@ -91,13 +98,18 @@ def plan_for(questionnaire: Questionnaire, catalogue: PracticeCatalogue) -> Plan
         unit=unit,
         levels=tuple((level.min, level.id) for level in questionnaire.maturity_levels),
         links={
-            pid: tuple(TargetLink(link, (pid, link.strength)) for link in p.links)
+            pid: tuple(
+                TargetLink(link.target, link.goal, link.weight, (pid, link.strength), order[link.target])
+                for link in p.links
+            )
             for pid, p in catalogue.practices.items()
         },
         sdg_weight={pid: sum(link.weight for link in p.links) for pid, p in catalogue.practices.items()},
-        places=_places(questions, catalogue),
+        places=places,
+        next_steps=frozenset(pid for pid in places if not catalogue[pid].core),
         sse_of={pid: catalogue[pid].sse for pid in reachable if catalogue[pid].sse},
         sse_reachable={f: tuple(pid for pid in reachable if f in catalogue[pid].sse) for f in SSE_FEATURES},
+        practice_weights=practice_weights(catalogue),
     )
 
 
@@ -115,7 +127,7 @@ def _question_plan(questionnaire: Questionnaire, q: Question, points: Points, un
         area=questionnaire.section(q.section_id).area,
         scored=q.scored,
         multiple=qtype.multiple,
-        not_applicable=qtype.not_applicable,
+        not_applicable=qtype.not_applicable(q),
         possible=int(points.possible * unit),
         points=units,
         exclusive=frozenset(o.value for o in q.options if o.exclusive),

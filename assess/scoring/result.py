@@ -93,9 +93,13 @@ class TargetContribution(NamedTuple):
 
 class GoalResult(NamedTuple):
     number: int
-    aggregate: float
-    level: GoalLevel
+    aggregate: float  # sum of the contributions of its targets
+    level: GoalLevel  # by the aggregate: how much the practices contribute
     targets: tuple[str, ...]
+    distinctiveness: float = 0.0  # how much it stands out for this company (scoring.signature)
+    rank: int = 0  # by distinctiveness; equal values share a rank
+    signature: bool = False
+    drivers: tuple[str, ...] = ()  # practices behind its distinctiveness, largest part first
 
 
 class Opportunity(NamedTuple):
@@ -126,9 +130,14 @@ class ScoreResult:
     unanswered: tuple[str, ...]
     evidence: tuple[Evidence, ...]
     targets: tuple[TargetContribution, ...]
-    goals: tuple[GoalResult, ...]  # ranked, strongest first
+    goals: tuple[GoalResult, ...]  # ranked by distinctiveness, most distinctive first
     opportunities: tuple[Opportunity, ...]  # ranked, most valuable first
     sse: tuple[SseFeature, ...]
+
+    @property
+    def signature_goals(self) -> tuple[GoalResult, ...]:
+        """The company's signature goals, most distinctive first; () when nothing stands out yet."""
+        return tuple(g for g in self.goals if g.signature)
 
     def area(self, area_id: str) -> AreaScore:
         return next(a for a in self.areas if a.area == area_id)

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from assess.db import write_transaction
 from assess.models import Company, Round
 from assess.questionnaire.model import Questionnaire
+from assess.questionnaire.registry import Registry
 from assess.questionnaire.sample import sample_answers
 from assess.scoring.catalogue import PracticeCatalogue
 from assess.services.accounts import create_user
@@ -33,6 +34,7 @@ DEMO_ROUNDS = [
         fiscal_year=2019,
         organiser_ja="さが地域サステナビリティ支援ネットワーク（架空）",
         organiser_en="Saga Community Sustainability Support Network (fictional)",
+        questionnaire_version=1,
     ),
     dict(
         slug="tama-2019",
@@ -42,6 +44,17 @@ DEMO_ROUNDS = [
         fiscal_year=2019,
         organiser_ja="多摩まちづくり企業フォーラム（架空）",
         organiser_en="Tama Community Business Forum (fictional)",
+        questionnaire_version=1,
+    ),
+    dict(
+        slug="saga-2025",
+        name_ja="佐賀県 地域に根ざす中小企業調査 2025年度",
+        name_en="Saga Prefecture community-based SME survey FY2025",
+        region="佐賀県 / Saga Prefecture",
+        fiscal_year=2025,
+        organiser_ja="さが地域サステナビリティ支援ネットワーク（架空）",
+        organiser_en="Saga Community Sustainability Support Network (fictional)",
+        questionnaire_version=2,
     ),
 ]
 
@@ -60,6 +73,7 @@ class DemoCompany:
     motto: str
     story: str
     locale: str = "ja"
+    core: tuple[str, ...] = ()  # what the business itself does (questionnaire version 2 asks)
 
 
 S = ResponseStatus
@@ -223,6 +237,76 @@ COMPANIES = [
         "",
         locale="en",
     ),
+    DemoCompany(
+        "saga-2025",
+        "有田焼みらい窯株式会社",
+        "saga",
+        "有田町",
+        "manufacturing",
+        "emp_21_50",
+        1921,
+        S.APPROVED,
+        0.8,
+        "やきものの町の手仕事を、次の百年へ",
+        "若手陶工の育成を続け、陶片を再生粘土にする取り組みを町内の窯元に広げました。",
+        core=("traditional_crafts",),
+    ),
+    DemoCompany(
+        "saga-2025",
+        "伊万里グリーン農園株式会社",
+        "saga",
+        "伊万里市",
+        "agriculture_forestry",
+        "emp_6_20",
+        1998,
+        S.SUBMITTED,
+        0.7,
+        "土と人を育てる農業を地域とともに",
+        "有機栽培の面積を広げ、市内の小学校の給食に野菜を届けています。",
+        core=("sustainable_farming", "local_food"),
+    ),
+    DemoCompany(
+        "saga-2025",
+        "唐津みなと建設株式会社",
+        "saga",
+        "唐津市",
+        "construction",
+        "emp_51_100",
+        1965,
+        S.APPROVED,
+        0.6,
+        "災害に強いまちを、地元の若者とつくる",
+        "橋と道路の維持管理を担い、豪雨の際には市と協力して復旧にあたっています。",
+        core=("local_infrastructure",),
+    ),
+    DemoCompany(
+        "saga-2025",
+        "鳥栖リサイクルセンター有限会社",
+        "saga",
+        "鳥栖市",
+        "services_nec",
+        "emp_21_50",
+        1987,
+        S.APPROVED,
+        0.55,
+        "ごみを資源に、まちを循環に",
+        "事業所の廃プラスチックと古紙を回収し、再生資源として地域の工場に届けています。",
+        core=("recycling_waste",),
+    ),
+    DemoCompany(
+        "saga-2025",
+        "嬉野茶房株式会社",
+        "saga",
+        "嬉野市",
+        "accommodation_food",
+        "emp_6_20",
+        2008,
+        S.DRAFT,
+        0.45,
+        "お茶の香りで旅人と町をつなぐ",
+        "",
+        core=("cultural_tourism", "local_food"),
+    ),
 ]
 
 
@@ -250,11 +334,11 @@ def has_data(db: Session) -> bool:
     return db.exec(select(Round.id)).first() is not None
 
 
-def create_demo_rounds(db: Session, q: Questionnaire) -> dict[str, Round]:
-    rounds = {
-        fields["slug"]: Round(questionnaire_id=q.id, questionnaire_version=q.version, **fields)
-        for fields in DEMO_ROUNDS
-    }
+def create_demo_rounds(db: Session, registry: Registry) -> dict[str, Round]:
+    rounds = {}
+    for fields in DEMO_ROUNDS:
+        q = registry.get(QUESTIONNAIRE, int(fields["questionnaire_version"]))
+        rounds[str(fields["slug"])] = Round(questionnaire_id=q.id, **fields)
     with write_transaction(db):
         db.add_all(rounds.values())
     for round_ in rounds.values():
@@ -263,14 +347,15 @@ def create_demo_rounds(db: Session, q: Questionnaire) -> dict[str, Round]:
 
 
 def create_demo(
-    db: Session, rounds: dict[str, Round], q: Questionnaire, practices: PracticeCatalogue
+    db: Session, rounds: dict[str, Round], registry: Registry, practices: PracticeCatalogue
 ) -> dict[str, str]:
-    """Companies at every stage; returns each company's private link."""
+    """Companies at every stage; returns each company's private link (the latest one of a name)."""
     staff = create_user(db, DEMO_EMAIL, Role.ADMIN, "デモ管理者", password=DEMO_PASSWORD)
     rng = random.Random(2019)
     links = {}
-    roles = q.roles
     for position, c in enumerate(COMPANIES):
+        q = registry.get(QUESTIONNAIRE, rounds[c.round_slug].questionnaire_version)
+        roles = q.roles
         company = Company(
             name=c.name,
             prefecture=c.prefecture,
@@ -297,6 +382,9 @@ def create_demo(
         for role, value in fixed.items():
             if role in roles:
                 answers[roles[role].id] = value
+        if "core_business" in q.question_index:
+            answers["core_business"] = list(c.core) or ["none"]
+            answers.pop("core_business.other", None)
         if "consent.publication" in roles:
             answers[roles["consent.publication"].id] = [
                 "motto",

@@ -220,14 +220,7 @@ def _round_overview(
         .limit(HEAT_LIMIT)
     ).all()
     names = dict(shown)
-    goals: dict[int, dict[int, tuple[float, str]]] = {rid: {} for rid in names}
-    if names:
-        for response_id, key, value, level in db.exec(
-            select(
-                ResponseScore.response_id, ResponseScore.key, ResponseScore.value, ResponseScore.level
-            ).where(ResponseScore.response_id.in_(list(names)), ResponseScore.kind == ScoreKind.GOAL)
-        ):
-            goals[response_id][int(key)] = (value, level or "none")
+    goals = _goal_tiers(db, list(names))
     overall = [
         v
         for (v,) in conn.execute(
@@ -254,7 +247,18 @@ def _round_overview(
             for item in chosen if isinstance(chosen, list) else [chosen]:
                 support[item] = support.get(item, 0) + n
     heat = [{"response_id": rid, "company": name or f"#{rid}", "goals": goals[rid]} for rid, name in shown]
+    signature_counts = {
+        int(key): n
+        for key, n in conn.execute(
+            select(ResponseScore.key, func.count())
+            .where(ResponseScore.response_id.in_(scored), ResponseScore.kind == ScoreKind.SIGNATURE)
+            .group_by(ResponseScore.key)
+        )
+    }
     return {
+        "signature_counts": signature_counts,
+        # Heat map columns: the goals most often a signature first (then in goal order).
+        "goal_order": sorted(range(1, 18), key=lambda n: -signature_counts.get(n, 0)),
         "count": len(overall),
         "overall": quartiles(overall),
         "areas": {a: quartiles(v) for a, v in areas.items()},
@@ -263,6 +267,25 @@ def _round_overview(
         "heat_total": len(overall),
         "support": dict(sorted(support.items(), key=lambda kv: -kv[1])),
     }
+
+
+def _goal_tiers(db: Session, response_ids: list[int]) -> dict[int, dict[int, str]]:
+    """Per response and goal: "signature", "some" (its practices reach the goal) or nothing."""
+    tiers: dict[int, dict[int, str]] = {rid: {} for rid in response_ids}
+    if not response_ids:
+        return tiers
+    rows = db.exec(
+        select(ResponseScore.response_id, ResponseScore.kind, ResponseScore.key, ResponseScore.value).where(
+            ResponseScore.response_id.in_(response_ids),
+            ResponseScore.kind.in_((ScoreKind.GOAL, ScoreKind.SIGNATURE)),
+        )
+    )
+    for response_id, kind, key, value in rows:
+        if kind == ScoreKind.SIGNATURE:
+            tiers[response_id][int(key)] = "signature"
+        elif value > 0:
+            tiers[response_id].setdefault(int(key), "some")
+    return tiers
 
 
 def peer_comparison(

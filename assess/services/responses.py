@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import update
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, delete, or_, select
 
 from assess.db import write_transaction
 from assess.models import (
@@ -27,12 +27,13 @@ from assess.models import (
 )
 from assess.questionnaire.model import Questionnaire
 from assess.questionnaire.pages import missing_required
-from assess.scoring import ScoreResult, score
+from assess.questionnaire.registry import Registry
+from assess.scoring import ScoreResult, fingerprint, score
 from assess.scoring.catalogue import PracticeCatalogue
 from assess.services.audit import COMPANY, audit
 from assess.services.errors import Conflict, Locked, MissingAnswers
 from assess.services.tokens import hash_token, new_token, plausible
-from assess.vocab import EDITABLE, ResponseStatus, ReviewAction, ScoreKind
+from assess.vocab import EDITABLE, SCORED, ResponseStatus, ReviewAction, ScoreKind
 
 COMPANY_FIELDS = {
     "company.name": "name",
@@ -220,6 +221,7 @@ def submit(
             updated_at=now,
             overall_score=_float(result.overall.score),
             overall_level=result.overall.level,
+            scored_with=fingerprint(questionnaire, catalogue),
         )
         cache_scores(db, response.id, result)
         _record_submit(db, response.id, before)
@@ -243,28 +245,46 @@ def _record_submit(db: Session, response_id: int, before: str) -> None:
 
 def cache_scores(db: Session, response_id: int, result: ScoreResult) -> None:
     db.exec(delete(ResponseScore).where(ResponseScore.response_id == response_id))
-    for area in result.areas:
-        if area.score is not None:
-            db.add(
-                ResponseScore(
-                    response_id=response_id,
-                    kind=ScoreKind.AREA,
-                    key=area.area,
-                    value=_float(area.score),
-                    level=area.level,
-                )
-            )
-    for goal in result.goals:
-        db.add(
-            ResponseScore(
-                response_id=response_id,
-                kind=ScoreKind.GOAL,
-                key=str(goal.number),
-                value=goal.aggregate,
-                level=goal.level,
-            )
-        )
+    rows = [
+        (ScoreKind.AREA, area.area, _float(area.score), area.level)
+        for area in result.areas
+        if area.score is not None
+    ]
+    rows += [(ScoreKind.GOAL, str(g.number), g.aggregate, g.level) for g in result.goals]
+    # A signature goal keeps its figure, and its rank as its level.
+    rows += [
+        (ScoreKind.SIGNATURE, str(g.number), round(g.distinctiveness, 4), str(g.rank))
+        for g in result.signature_goals
+    ]
+    for kind, key, value, level in rows:
+        db.add(ResponseScore(response_id=response_id, kind=kind, key=key, value=value, level=level))
 
 
 def _float(value) -> float | None:
     return None if value is None else round(float(value), 4)
+
+
+def refresh_scores(db: Session, registry: Registry, catalogue: PracticeCatalogue, batch: int = 200) -> int:
+    """Recompute the cached scores made with another questionnaire text, mapping or
+    method (an upgrade improved them); returns how many were recomputed."""
+    stale = 0
+    for questionnaire in registry.all():
+        current = fingerprint(questionnaire, catalogue)
+        query = select(Response).where(
+            Response.questionnaire_id == questionnaire.id,
+            Response.questionnaire_version == questionnaire.version,
+            Response.submitted_at.is_not(None),
+            Response.status.in_(SCORED),
+            or_(Response.scored_with.is_(None), Response.scored_with != current),
+        )
+        while found := list(db.exec(query.limit(batch))):
+            with write_transaction(db):
+                for response in found:
+                    result = score(questionnaire, load_answers(db, response.id), catalogue)
+                    cache_scores(db, response.id, result)
+                    response.overall_score = _float(result.overall.score)
+                    response.overall_level = result.overall.level
+                    response.scored_with = current
+                    db.add(response)
+            stale += len(found)
+    return stale

@@ -68,6 +68,7 @@ def table(
     ]
     for _, label in areas:
         header += [label, f"{label} ({t(N_('Maturity level'))})"]
+    header += [t(N_("Signature goals"))]
     header += [t(N_("SDG {n}"), n=n) for n in range(1, 18)]
     header += [q.label.get(locale) for q in questionnaire.questions]
     rows = []
@@ -84,12 +85,19 @@ def table(
         for area_id, _ in areas:
             cached = s.get((ScoreKind.AREA, area_id))
             row += [cached.value if cached else None, levels.get(cached.level or "", "") if cached else ""]
+        row += [_signatures(s)]
         row += [
             s[(ScoreKind.GOAL, str(n))].value if (ScoreKind.GOAL, str(n)) in s else 0.0 for n in range(1, 18)
         ]
         row += [answer_text(q, a.get(q.id), a, locale) for q in questionnaire.questions]
         rows.append([safe_cell(v) for v in row])
     return [safe_cell(h) for h in header], rows
+
+
+def _signatures(cached: dict) -> str:
+    """The signature goals, most distinctive first: "15, 2, 12"."""
+    rows = [row for (kind, _), row in cached.items() if kind == ScoreKind.SIGNATURE]
+    return ", ".join(row.key for row in sorted(rows, key=lambda row: int(row.level or 0)))
 
 
 def to_csv(header: list[str], rows: Iterable[list[Any]]) -> bytes:

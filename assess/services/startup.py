@@ -3,6 +3,7 @@ loading every definition file, and recording questionnaire versions."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
@@ -14,6 +15,9 @@ from assess.definitions.errors import DefinitionFileError
 from assess.models import QuestionnaireVersion
 from assess.questionnaire.registry import Registry, check_published, load_directory
 from assess.scoring.catalogue import PracticeCatalogue, load_checked
+from assess.services.responses import refresh_scores
+
+log = logging.getLogger("assess")
 
 
 @dataclass(frozen=True)
@@ -52,3 +56,12 @@ def register_versions(engine: Engine, registry: Registry) -> None:
                 row.content_hash = questionnaire.content_hash  # not locked: still a draft
                 db.add(row)
         db.commit()
+
+
+def refresh_cached_scores(engine: Engine, definitions: Definitions) -> int:
+    """At start-up: cached scores made with an older mapping or method are recomputed."""
+    with session(engine) as db:
+        count = refresh_scores(db, definitions.registry, definitions.practices)
+    if count:
+        log.info("recomputed the cached scores of %d responses for the current SDG mapping", count)
+    return count

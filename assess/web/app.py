@@ -9,7 +9,7 @@ from assess import db
 from assess.config import Settings
 from assess.resources import STATIC_DIR
 from assess.services.printing import Printer
-from assess.services.startup import Definitions, register_versions
+from assess.services.startup import Definitions, refresh_cached_scores, register_versions
 from assess.templating import make_environment
 from assess.web.deps import AppContext, set_db_threads
 from assess.web.errors import install_error_pages
@@ -39,6 +39,7 @@ def create_web_app(settings: Settings, definitions: Definitions, printer: Printe
     set_db_threads(engine, settings.db_threads)
     db.upgrade(engine)
     register_versions(engine, definitions.registry)
+    refresh_cached_scores(engine, definitions)
     app.state.context = AppContext(
         settings=settings,
         secret=settings.resolved_secret_key(),

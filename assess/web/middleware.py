@@ -34,6 +34,8 @@ class LocaleAndHeaders:
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
         asked = (query.get("lang") or [None])[0]
         state = scope.setdefault("state", {})
+        # Whether the visitor chose a language (the link or the cookie), or gets the default.
+        state["locale_chosen"] = asked in LOCALES
         if asked in LOCALES:
             state["locale"], state["set_locale_cookie"] = asked, True
         else:
@@ -44,6 +46,7 @@ class LocaleAndHeaders:
                         cookie.load(value.decode("latin-1"))
             stored = cookie.get("lang")
             state["locale"] = normalize_locale(stored.value if stored else None, self.default_locale)
+            state["locale_chosen"] = stored is not None and stored.value in LOCALES
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":

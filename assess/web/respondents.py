@@ -3,7 +3,7 @@ and the parts of every page about it."""
 
 from __future__ import annotations
 
-from fastapi import HTTPException
+from fastapi import HTTPException, Request
 from sqlmodel import Session
 
 from assess.models import Response
@@ -47,3 +47,10 @@ def revision_of(form) -> int:
         if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 10
         else -1
     )
+
+
+def response_locale(request: Request, response: Response) -> str:
+    """The page's language: the visitor's choice, else the language the response was answered in."""
+    if not getattr(request.state, "locale_chosen", False) and response.locale:
+        request.state.locale = str(response.locale)
+    return request.state.locale

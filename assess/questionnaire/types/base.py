@@ -61,7 +61,8 @@ class QuestionType:
     choice: bool = False  # answered by choosing options
     scored: bool = False  # can earn points
     multiple: bool = False  # its answer is a list of options
-    not_applicable: str | None = None  # the answer that leaves the question out of the score
+    # The stored answer that leaves the question out of the score, or None.
+    not_applicable: Callable[[Question], Any] = field(default=lambda question: None)
     max_length: int | None = None  # characters of a text answer, unless the question sets its own
 
 

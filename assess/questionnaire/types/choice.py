@@ -104,6 +104,15 @@ def sample_multiple(question: Question, rng: random.Random) -> Any:
     return [v for v in question.option_values if v in chosen]
 
 
+def single_not_applicable(question: Question) -> Any:
+    return next((o.value for o in question.options if o.not_applicable), None)
+
+
+def multiple_not_applicable(question: Question) -> Any:
+    value = single_not_applicable(question)
+    return None if value is None else [value]  # it is exclusive: chosen alone
+
+
 def option_values(question: Question) -> tuple[Any, ...]:
     return question.option_values
 
@@ -122,6 +131,7 @@ def _single(name: str, widget: str) -> QuestionType:
         condition_values=option_values,
         choice=True,
         scored=True,
+        not_applicable=single_not_applicable,
     )
 
 
@@ -142,5 +152,6 @@ register(
         choice=True,
         scored=True,
         multiple=True,
+        not_applicable=multiple_not_applicable,
     )
 )

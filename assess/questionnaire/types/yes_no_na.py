@@ -67,6 +67,6 @@ register(
         sample=sample,
         condition_values=lambda question: VALUES,
         scored=True,
-        not_applicable="na",
+        not_applicable=lambda question: "na",
     )
 )

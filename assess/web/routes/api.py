@@ -78,13 +78,18 @@ class TargetPublic(BaseModel):
 
 class GoalPublic(BaseModel):
     number: int
-    aggregate: float
-    level: str
+    aggregate: float  # sum of its targets' contributions
+    level: str  # by the aggregate: none, some or strong
+    distinctiveness: float  # how much the goal stands out for the company
+    rank: int  # by distinctiveness; equal values share a rank
+    signature: bool
+    practices: list[str]  # behind its distinctiveness, largest part first
 
 
 class SdgProfile(BaseModel):
     response_id: int
-    goals: list[GoalPublic]
+    signature_goals: list[int]  # most distinctive first; [] when nothing stands out yet
+    goals: list[GoalPublic]  # all 17, most distinctive first
     targets: list[TargetPublic]
 
 
@@ -166,7 +171,19 @@ def api_sdg(response_id: RowId, user: ApiUserDep, db: DbDep, definitions: Defini
     result = score_response(db, definitions, response)
     return SdgProfile(
         response_id=response.id,
-        goals=[GoalPublic(number=g.number, aggregate=g.aggregate, level=g.level) for g in result.goals],
+        signature_goals=[g.number for g in result.signature_goals],
+        goals=[
+            GoalPublic(
+                number=g.number,
+                aggregate=g.aggregate,
+                level=g.level,
+                distinctiveness=round(g.distinctiveness, 4),
+                rank=g.rank,
+                signature=g.signature,
+                practices=list(g.drivers),
+            )
+            for g in result.goals
+        ],
         targets=[
             TargetPublic(
                 code=t.code, goal=t.goal, contribution=t.contribution, practices=[p for p, _ in t.practices]

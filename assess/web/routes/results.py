@@ -15,7 +15,7 @@ from assess.vocab import EDITABLE
 from assess.web.csrf import FormRouter
 from assess.web.deps import BaseUrlDep, DbDep, DefinitionsDep, FormDep, LocaleDep, PrinterDep, on_db
 from assess.web.rendering import attachment, private, redirect, render
-from assess.web.respondents import respondent, revision_of, survey_context
+from assess.web.respondents import respondent, response_locale, revision_of, survey_context
 
 router = FormRouter()
 
@@ -31,6 +31,7 @@ def review(
     base_url: BaseUrlDep,
 ):
     response, questionnaire = respondent(db, definitions.registry, token)
+    locale = response_locale(request, response)
     sections = review_sections(questionnaire, load_answers(db, response.id), locale)
     context = survey_context(base_url, token, response, questionnaire, locale, open_comments(db, response))
     context.update(
@@ -70,6 +71,7 @@ def results(
     base_url: BaseUrlDep,
 ):
     response, questionnaire = respondent(db, definitions.registry, token)
+    locale = response_locale(request, response)
     if response.status in EDITABLE:
         return private(redirect(f"/s/{token}/review"))
     context = survey_context(base_url, token, response, questionnaire, locale, [])
@@ -80,9 +82,15 @@ def results(
 
 @router.get("/s/{token}/report.pdf")
 def company_report(
-    token: str, db: DbDep, definitions: DefinitionsDep, printer: PrinterDep, locale: LocaleDep
+    request: Request,
+    token: str,
+    db: DbDep,
+    definitions: DefinitionsDep,
+    printer: PrinterDep,
+    locale: LocaleDep,
 ):
     response, _ = respondent(db, definitions.registry, token)
+    locale = response_locale(request, response)
     if response.status in EDITABLE:
         return private(redirect(f"/s/{token}/review"))
     return private(attachment(printer.report(db, response, locale), "application/pdf", "feedback-report.pdf"))

@@ -219,7 +219,8 @@ def overview(
     labels = {a.id: a.label.get(locale) for a in q.areas}
     support_labels = {o.value: o.label.get(locale) for o in support_q.options} if support_q else {}
     support_labels["other"] = gettext(locale, N_("Other"))
-    goals = definitions.practices.sdg.goals()
+    sdg = definitions.practices.sdg
+    goals = [sdg.goal(n) for n in data["goal_order"]]
     t = lambda text: gettext(locale, text)  # noqa: E731
     box_rows = [(labels[a], data["areas"][a]) for a in labels] + [(t(N_("Overall")), data["overall"])]
     return render(

@@ -25,7 +25,7 @@ from assess.web.csrf import FormRouter
 from assess.web.deps import BaseUrlDep, ContextDep, DbDep, DefinitionsDep, FormDep, LocaleDep, on_db, run_db
 from assess.web.fragments import fill, section_html
 from assess.web.rendering import private, redirect, render
-from assess.web.respondents import respondent, revision_of, survey_context
+from assess.web.respondents import respondent, response_locale, revision_of, survey_context
 from assess.web.section_view import section_view
 
 router = FormRouter()
@@ -121,6 +121,7 @@ def welcome(
     base_url: BaseUrlDep,
 ):
     response, questionnaire = respondent(db, definitions.registry, token)
+    locale = response_locale(request, response)
     context = survey_context(base_url, token, response, questionnaire, locale, open_comments(db, response))
     context["first_section"] = questionnaire.sections[0].id
     context["round_name"] = db.get(Round, response.round_id).name(locale)
@@ -196,6 +197,7 @@ async def show_section(
         return response, questionnaire, answers, open_comments(db, response)
 
     response, questionnaire, answers, comments = await run_db(db, load)
+    locale = response_locale(request, response)
     if response.status not in EDITABLE:
         return private(redirect(f"/s/{token}/results"))
     section = questionnaire.section_index.get(section_id)
@@ -230,6 +232,7 @@ def save_section(
     base_url: BaseUrlDep,
 ):
     response, questionnaire = respondent(db, context.definitions.registry, token)
+    locale = response_locale(request, response)
     section = questionnaire.section_index.get(section_id)
     if section is None:
         raise HTTPException(404)
