@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     practices_file: Path = PRACTICES_PATH
     session_max_age: int = 8 * 3600
     db_threads: int = Field(default=4, ge=0, le=64)
+    start_limit: int = Field(default=30, ge=1, le=100_000)  # new responses per address and hour, open rounds
 
     @property
     def db_url(self) -> str:

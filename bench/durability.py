@@ -185,6 +185,7 @@ def main() -> None:
     )
     with postgres as database_url:
         env = {**os.environ, "ASSESS_DATA_DIR": str(tmp), "ASSESS_DATABASE_URL": database_url}
+        env["ASSESS_START_LIMIT"] = "100000"  # every simulated respondent comes from 127.0.0.1
         port = free_port()
         log: dict = {}
         with server(env, port, args.workers) as process:

@@ -95,8 +95,9 @@ class Respondent:
     """One company answering every section and submitting, as a person would:
     after a failed request it reloads the page and tries again."""
 
-    def __init__(self, client: Client, questionnaire, seed: int, run: Run, slug: str = "saga-2019"):
-        self.client, self.questionnaire, self.run, self.slug = client, questionnaire, run, slug
+    def __init__(self, client: Client, questionnaire, seed: int, run: Run):
+        self.client, self.questionnaire, self.run = client, questionnaire, run
+        self.slug = demo_round(questionnaire)
         self.answers = _sample(questionnaire, seed)
         self.token = ""
 
@@ -152,6 +153,13 @@ class Respondent:
             return False
         self.run.submitted.add(self.token)
         return True
+
+
+def demo_round(questionnaire) -> str:
+    """The slug of the demo round that uses this questionnaire version (the last one)."""
+    from assess.services.demo import DEMO_ROUNDS
+
+    return [r["slug"] for r in DEMO_ROUNDS if r["questionnaire_version"] == questionnaire.version][-1]
 
 
 def _sample(questionnaire, seed: int) -> dict:

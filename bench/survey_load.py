@@ -35,6 +35,7 @@ from assess.questionnaire.registry import load_directory
 from bench.httpclient import Client
 from bench.respondents import (
     CSRF,
+    demo_round,
     free_port,
     lost_answers,
     percentile,
@@ -91,6 +92,7 @@ def main() -> None:
     questionnaire = load_directory(ROOT / "questionnaires").latest("community-sme")
     tmp = Path(tempfile.mkdtemp(prefix="assess-bench-"))
     env = {**os.environ, "ASSESS_DATA_DIR": str(tmp)}
+    env["ASSESS_START_LIMIT"] = "100000"  # every simulated respondent comes from 127.0.0.1
     env.pop("ASSESS_DATABASE_URL", None)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -100,9 +102,10 @@ def main() -> None:
         )
         # A section page of a finished draft, for GET throughput.
         probe = httpx.Client(base_url=url, follow_redirects=False)
-        page = probe.get("/r/saga-2019")
+        slug = demo_round(questionnaire)
+        page = probe.get(f"/r/{slug}")
         token = (
-            probe.post("/r/saga-2019/start", data={"csrf_token": CSRF.search(page.text).group(1)})
+            probe.post(f"/r/{slug}/start", data={"csrf_token": CSRF.search(page.text).group(1)})
             .headers["location"]
             .split("/")[2]
         )

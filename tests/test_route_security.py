@@ -116,3 +116,54 @@ def test_every_post_needs_a_valid_csrf_token(app, client, world, method, path):
     url = concrete(path, world)
     assert client.post(url, data={}).status_code == 403, url
     assert client.post(url, data={"csrf_token": "forged"}).status_code == 403, url
+
+
+MISSING = {
+    "round_id": 2_147_483_647,
+    "response_id": 2_147_483_647,
+    "user_id": 2_147_483_647,
+    "token_id": 2_147_483_647,
+    "case_id": 2_147_483_647,
+    "token": "no-such-token",
+    "section_id": "no-such-section",
+    "slug": "no-such-round",
+    "fmt": "doc",
+}
+HEADERS = ("content-security-policy", "x-content-type-options", "x-frame-options", "referrer-policy")
+
+
+def assert_protected(reply, url):
+    for name in HEADERS:
+        assert name in reply.headers, (url, reply.status_code, name)
+    if url.startswith(("/s/", "/i/", "/staff", "/api/")):
+        assert reply.headers.get("cache-control") == "no-store", (url, reply.status_code)
+
+
+@pytest.mark.parametrize("method,path", ALL)
+def test_every_routes_error_path_carries_the_security_headers(app, client, method, path):
+    make_user(app, "admin@example.org", "admin")
+    url = concrete(path, MISSING)
+    anonymous = client.request(method, url)
+    assert anonymous.status_code < 500, url
+    assert_protected(anonymous, url)
+    log_in(client, "admin@example.org")
+    csrf = csrf_of(client.get("/staff/responses").text)
+    signed_in = client.request(method, url, data={"csrf_token": csrf} if method == "POST" else None)
+    assert signed_in.status_code < 500, url
+    assert_protected(signed_in, url)
+
+
+def test_an_unexpected_error_is_a_page_with_the_security_headers(app, client, round_, monkeypatch):
+    token = submitted(client)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("assess.web.routes.results.response_feedback", broken)
+    reply = client.get(f"/s/{token}/results")
+    assert reply.status_code == 500 and "a bug" not in reply.text and "Traceback" not in reply.text
+    assert_protected(reply, f"/s/{token}/results")
+    assert "<html" in reply.text  # the app's own error page, in the visitor's language
+    missing = client.get("/no/such/page")
+    assert missing.status_code == 404
+    assert_protected(missing, "/no/such/page")

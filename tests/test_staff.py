@@ -409,3 +409,44 @@ def test_api_with_session_and_tokens(app, client, round_, staff):
     assert client.get("/api/rounds", headers={"authorization": "Bearer asst_wrong"}).status_code == 401
     assert "/api/rounds/{round_id}/responses" in client.get("/api/openapi.json").json()["paths"]
     assert "GET /api/responses/{response_id}/sdg" in client.get("/api/docs").text
+
+
+def test_the_list_names_prefectures_and_industries_in_the_reader_s_language(new_database, tmp_path):
+    from datetime import UTC, datetime
+
+    from assess.app import create_app
+    from assess.models import Company
+    from tests.helpers import Client, settings_for
+
+    real = create_app(settings_for(new_database("names"), tmp_path / "data"))
+    round_ = add_round(real, slug="names", questionnaire_id="community-sme", questionnaire_version=2)
+    with db_of(real) as db:
+        company = Company(name="名前テスト株式会社", prefecture="tokyo", industry="medical_welfare")
+        db.add(company)
+        db.commit()
+        db.refresh(company)
+        db.add(
+            Response(
+                round_id=round_.id,
+                company_id=company.id,
+                questionnaire_id="community-sme",
+                questionnaire_version=2,
+                content_hash="x",
+                locale="ja",
+                token_hash="n" * 64,
+                status="submitted",
+                submitted_at=datetime.now(UTC),
+            )
+        )
+        db.commit()
+    make_user(real)
+    client = Client(real)
+    try:
+        log_in(client)
+        ja = client.get("/staff/responses").text.split("<tbody>")[1]
+        en = client.get("/staff/responses?lang=en").text.split("<tbody>")[1]
+    finally:
+        client.close()
+        real.state.context.engine.dispose()
+    assert "東京都" in ja and "tokyo" not in ja and "medical_welfare" not in ja
+    assert "Tokyo" in en and "medical_welfare" not in en

@@ -265,3 +265,36 @@ def test_back_is_blocked_by_an_entry_that_cannot_be_saved(client, app, round_):
     assert page.status_code == 200 and 'value="lots"' in page.text
     assert "この質問は必須です" not in page.text  # only the entry that could not be saved
     assert answers_in_db(app, token) == {"recycle": "yes"}
+
+
+@pytest.mark.parametrize("status", ["closed", "draft"])
+def test_a_closed_round_keeps_answers_but_takes_no_more(client, app, round_, status):
+    from assess.models import Round
+
+    token = start(client)
+    post_section(client, token, "profile", PROFILE)
+    post_section(client, token, "env", ENV)
+    page = client.get(f"/s/{token}/p/env").text  # open in the browser while staff close the round
+
+    def set_status(value):
+        with db_of(app) as db:
+            row = db.get(Round, round_.id)
+            row.status = value
+            db.add(row)
+            db.commit()
+
+    set_status(status)
+    assert client.get(f"/s/{token}/p/env").headers["location"] == f"/s/{token}/review"
+    review = client.get(f"/s/{token}/review?lang=en")
+    assert "This survey round is closed" in review.text and "submit-form" not in review.text
+    assert "LED" in review.text  # the answers saved so far stay visible
+    late = post_section(client, token, "env", {**ENV, "energy": ["solar"]}, page_html=page)
+    assert late.headers["location"] == f"/s/{token}/review"
+    refused = client.post(
+        f"/s/{token}/submit", data={"csrf_token": csrf_of(page), "revision": revision_of(page)}
+    )
+    assert refused.headers["location"] == f"/s/{token}/review"
+    assert response_of(app, token).status == "draft" and answers_in_db(app, token)["energy"] == ["led"]
+    set_status("open")  # staff reopen the round: the company carries on
+    assert post_section(client, token, "env", {**ENV, "energy": ["solar"]}).status_code == 303
+    assert answers_in_db(app, token)["energy"] == ["solar"]

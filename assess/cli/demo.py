@@ -16,9 +16,15 @@ from assess.services.demo import (
 )
 
 
-def demo() -> None:
+def demo(
+    base_url: str = typer.Option(
+        BASE_URL,
+        help="Address the app is served at, for the links printed (match assess serve's --host/--port).",
+    ),
+) -> None:
     """On an empty database: survey rounds of 2019 (questionnaire version 1) and 2025 (version 2)
     with fictional companies at every stage (draft, submitted, returned, approved with case studies)."""
+    base = base_url.rstrip("/")
     loaded = definitions()
     with database() as db:
         if has_data(db):
@@ -28,8 +34,8 @@ def demo() -> None:
         links = create_demo(db, rounds, loaded.registry, loaded.practices)
     typer.echo(f"demo: {len(DEMO_ROUNDS)} survey rounds and {len(COMPANIES)} fictional responses created")
     for fields in DEMO_ROUNDS:
-        typer.echo(f"  answer as a new company: {BASE_URL}/r/{fields['slug']}")
+        typer.echo(f"  answer as a new company: {base}/r/{fields['slug']}")
     company, token = next(iter(links.items()))
-    typer.echo(f"  results of {company}: {BASE_URL}/s/{token}/results")
-    typer.echo(f"  staff workspace: {BASE_URL}/staff  (log in as {DEMO_EMAIL} / {DEMO_PASSWORD})")
-    typer.echo(f"  booklet: {BASE_URL}/staff/rounds/1/booklet.pdf")
+    typer.echo(f"  results of {company}: {base}/s/{token}/results")
+    typer.echo(f"  staff workspace: {base}/staff  (log in as {DEMO_EMAIL} / {DEMO_PASSWORD})")
+    typer.echo(f"  booklet: {base}/staff/rounds/{next(iter(rounds.values())).id}/booklet.pdf")

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 import typer
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import create_engine, inspect
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.pool import NullPool
 
 from assess import db
 from assess.cli import backup, demo, printing, rounds, score, sdg, users
 from assess.cli.common import fail
 from assess.config import ConfigError, Settings
-from assess.definitions.errors import DefinitionFileError
-from assess.questionnaire.registry import load_files
+from assess.definitions.errors import DefinitionError, DefinitionFileError
+from assess.questionnaire.registry import Registry, load_files
+from assess.services.startup import changed_locked_versions
 
 app = typer.Typer(
     help="SME sustainability self-assessment and SDG-target mapping.",
@@ -78,22 +84,77 @@ def questionnaire_check(
     files: list[Path] | None = typer.Argument(
         None, help="Definition files (default: all in the questionnaire folder)."
     ),
+    database: bool = typer.Option(
+        False,
+        "--database",
+        help="Also compare with the versions locked in the database of ASSESS_DATABASE_URL (only reads it, "
+        "never migrates): reports Q501 where start-up would refuse a file.",
+    ),
 ) -> None:
     """Check definition files and print every error with file and line."""
+    settings = Settings()
     if not files:
-        files = sorted(Settings().questionnaire_dir.glob("*.yaml"))
+        files = sorted(settings.questionnaire_dir.glob("*.yaml"))
     if not files:
         fail("no questionnaire files found")
     registry, errors = load_files(files)
+    if database:
+        errors = errors + _locked_changes(settings, registry)
     for problem in registry.warnings + errors:
         typer.echo(str(problem))
+    refused = {(e.file, e.code) for e in errors}
     for q in registry.all():
+        if (q.source, "Q501") in refused:
+            continue
         typer.echo(
             f"ok: {q.source}: {q.id} v{q.version}, {len(q.sections)} sections, {len(q.questions)} questions, "
             f"hash {q.content_hash[:12]}"
         )
     if errors:
         fail(f"{len(errors)} error(s) in {len({e.file for e in errors})} file(s)")
+
+
+def _locked_changes(settings: Settings, registry: Registry) -> list[DefinitionError]:
+    """Q501 for loaded versions whose locked content differs, read from the database without writing."""
+    shown = make_url(settings.db_url).render_as_string(hide_password=True)
+    engine = _read_only_engine(settings.db_url)
+    if isinstance(engine, str):
+        typer.echo(f"database: {engine}, so no version is locked yet")
+        return []
+    try:
+        if not inspect(engine).has_table("questionnaire_version"):
+            typer.echo(f"database: {shown} has no questionnaire versions yet (never migrated)")
+            return []
+        errors = changed_locked_versions(engine, registry)
+    except DBAPIError as exc:
+        fail(
+            f"cannot read the database {shown}: {exc.orig}\n"
+            "check ASSESS_DATABASE_URL (see docs/configuration.md)"
+        )
+    finally:
+        engine.dispose()
+    typer.echo(f"database: compared with the locked versions in {shown}")
+    return errors
+
+
+def _read_only_engine(url: str) -> Engine | str:
+    """An engine that can only read the database, or why there is nothing to read."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        engine = create_engine(url, poolclass=NullPool)
+        return (
+            engine.execution_options(postgresql_readonly=True)
+            if engine.dialect.name == "postgresql"
+            else engine
+        )
+    database = parsed.database or ""
+    if database in ("", ":memory:") or "mode=memory" in str(parsed.query):
+        return "an in-memory database keeps nothing between runs"
+    path = Path(database).resolve()
+    if not path.is_file():
+        return f"there is no database at {path}"
+    uri = f"file:{quote(str(path))}?mode=ro"
+    return create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True), poolclass=NullPool)
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ import typer
 
 from assess.cli.common import definitions
 from assess.config import Settings
+from assess.definitions.errors import DefinitionFileError
 from assess.questionnaire.registry import load_directory
 from assess.scoring.catalogue import cross_check, load_practices
 
@@ -17,9 +18,15 @@ sdg_app = typer.Typer(help="The SDG catalogue and the practice-to-target mapping
 @sdg_app.command("check")
 def check(path: Path = typer.Argument(None, help="Practice file (default: sdg_map/practices.yaml).")) -> None:
     """Check the practice catalogue against the SDG catalogue and the questionnaires."""
-    catalogue, errors = load_practices(path or Settings().practices_file)
+    settings = Settings()
+    catalogue, errors = load_practices(path or settings.practices_file)
     if catalogue is not None:
-        errors = errors + cross_check(catalogue, load_directory(Settings().questionnaire_dir).all())
+        try:
+            questionnaires = load_directory(settings.questionnaire_dir).all()
+        except DefinitionFileError as exc:  # the questionnaires the mapping is checked against are broken
+            errors = errors + exc.errors
+        else:
+            errors = errors + cross_check(catalogue, questionnaires)
     for error in errors:
         typer.echo(str(error))
     problems = [e for e in errors if not e.warning]

@@ -8,6 +8,7 @@ says where it is, which rule it breaks and how to fix it.
 from __future__ import annotations
 
 import difflib
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +24,7 @@ class Rule:
 
 _RULES = [
     # Q1xx: reading and structure
-    Rule("Q100", "the file is not valid YAML: {detail}", "correct the YAML syntax at this line"),
+    Rule("Q100", "the file is not valid YAML: {detail}", "{fix_hint}"),
     Rule("Q101", "key '{key}' appears twice", "remove or rename one of them"),
     Rule("Q102", "expected {expected}, found {found}", "write {expected} here"),
     Rule("Q103", "unknown key '{key}'{suggestion}", "use one of: {valid}"),
@@ -34,7 +35,41 @@ _RULES = [
         "'{value}' is not a valid identifier",
         "use lowercase letters, digits, '_' and '-', starting with a letter",
     ),
-    Rule("Q108", "the file is empty", "write a questionnaire definition (see docs/questionnaire-format.md)"),
+    Rule(
+        "Q108",
+        "the file is empty",
+        "write the definition: see docs/questionnaire-format.md, or docs/sdg-mapping.md for practices",
+    ),
+    # Q109-Q117: the file itself, checked before and while its YAML is read
+    Rule("Q109", "the file cannot be read: {reason}", "{fix_hint}"),
+    Rule(
+        "Q110",
+        "the file is {size} bytes, more than the limit of {limit} for a definition file",
+        "check that this is the right file: definitions are far smaller; split or shorten it",
+    ),
+    Rule("Q111", "the file is not plain text: {detail}", "{fix_hint}"),
+    Rule(
+        "Q112",
+        "the file is not UTF-8 text: {detail}",
+        "save it as UTF-8: in most editors, Save As and choose the encoding UTF-8",
+    ),
+    Rule(
+        "Q113",
+        "YAML anchors, aliases and merge keys are not allowed in definition files, found {found}",
+        "write the value out in full wherever it is needed",
+    ),
+    Rule(
+        "Q114",
+        "the file nests mappings and lists more than {limit} levels deep",
+        "definitions need far fewer levels: look for unclosed brackets or a runaway structure",
+    ),
+    Rule("Q115", "tabs are not allowed for indentation", "use spaces: indent each level by two spaces"),
+    Rule("Q116", "this line is indented differently from the lines around it{detail}", "{fix_hint}"),
+    Rule(
+        "Q117",
+        "start-up loads only .yaml files, so this file would never be loaded",
+        "rename {name} to {expected}",
+    ),
     # Q2xx: references and conditions
     Rule(
         "Q201", "duplicate {kind} '{value}' (first at line {first_line})", "give every {kind} a unique value"
@@ -117,9 +152,11 @@ _RULES = [
     # Q5xx: versions
     Rule(
         "Q501",
-        "questionnaire {qid} version {version} already has responses and its content changed (hash {old} "
-        "-> {new})",
-        "undo the change, or publish it as a new file with version {next_version}",
+        "questionnaire {qid} version {version} already has responses, and this file's content differs "
+        "from the content they were given (locked hash {old}{since}; this file's hash {new}); only the "
+        "hash of the locked content is kept, so the changed field cannot be named",
+        "undo the change: restore the copy that 'assess questionnaire check' shows with hash {old}, e.g. "
+        "from version control; or publish it as a new file with version {next_version}",
     ),
     Rule(
         "Q502",
@@ -185,9 +222,15 @@ class DefinitionError:
         return f"{where}{path} {kind}{self.code} {self.message} ({self.fix})"
 
 
+MAX_SHOWN = 300  # characters of one value in a message: a value may be as long as the file
+
+
 def make_error(code: str, file: str, line: int, path: str, **params: Any) -> DefinitionError:
     rule = CATALOGUE[code]
     params.setdefault("suggestion", "")
+    for name, value in params.items():
+        if not isinstance(value, (int, float)) and len(shown := str(value)) > MAX_SHOWN:
+            params[name] = f"{shown[: MAX_SHOWN - 20]}… ({len(shown):,} characters)"
     return DefinitionError(
         code=code,
         file=file,
@@ -199,11 +242,23 @@ def make_error(code: str, file: str, line: int, path: str, **params: Any) -> Def
     )
 
 
+MAX_COMPARED = 300  # candidates compared for a suggestion (the shipped lists are shorter): difflib is slow
+MAX_LOOKED_AT = 1000  # candidates looked at: a file may have thousands of unknown names
+
+
 def did_you_mean(name: object, candidates: Iterable[str]) -> str:
-    """A ' (did you mean 'x'?)' suffix for the closest candidate, or ''."""
-    if not isinstance(name, str):
+    """A ' (did you mean 'x'?)' suffix for the closest candidate, or ''.
+
+    Bounded: a file with thousands of unknown names among thousands of
+    candidates must not take minutes, so a long list is narrowed to names of
+    about the same length and the same first letter, at most MAX_COMPARED of
+    the first MAX_LOOKED_AT."""
+    if not isinstance(name, str) or not name or len(name) > 100:
         return ""
-    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    pool = [c for c in itertools.islice(candidates, MAX_LOOKED_AT) if isinstance(c, str)]
+    if len(pool) > MAX_COMPARED:
+        pool = [c for c in pool if c[:1] == name[:1] and abs(len(c) - len(name)) <= 2][:MAX_COMPARED]
+    close = difflib.get_close_matches(name, pool, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 

@@ -1,22 +1,45 @@
-"""Stage 1 of loading: read YAML into plain values, remembering every line.
+"""Stage 1 of loading: read a definition file into plain values, remembering every line.
 
-PyYAML's safe loader forgets where values came from and silently keeps the last
-of two duplicate keys; both matter for error messages, so we compose the node
-tree ourselves and convert it, recording the line of every path.
+Reading is bounded before anything is built: the file must be a regular file of
+at most `MAX_BYTES`, UTF-8 text without control characters, and YAML without
+anchors, aliases or merge keys and at most `MAX_DEPTH` levels deep. The values
+are built straight from the parser's event stream (no node tree, so nothing is
+ever expanded), keeping the line of every path and refusing duplicate keys,
+which PyYAML's safe loader would silently overwrite.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
+import stat
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
 
 from assess.definitions.errors import DefinitionError, make_error
 
 KeyPath = tuple[str | int, ...]  # where a value sits in a file: keys and list indices
+
+MAX_BYTES = 1_000_000  # 1 MB: the shipped definitions are under 200 KB
+MAX_DEPTH = 40  # nested mappings and lists: the shipped definitions need 9
+SIZE_LIMIT = "1 MB (1,000,000 bytes)"
+
+# libyaml's parser is five times faster than PyYAML's own; both give the same events.
+_FAST_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# What YAML text may hold (YAML 1.1 printable characters), as PyYAML's reader checks it.
+_NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_STR_TAG = "tag:yaml.org,2002:str"
+_NOT_SEEN = object()
+_NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+MAX_NUMBER = 100  # characters: base-60 numbers such as 1:30:00 take time quadratic in their length
 
 
 def path_str(path: KeyPath) -> str:
@@ -45,61 +68,550 @@ class Document:
 
 def content_hash(data: object) -> str:
     """SHA-256 of a file's parsed content, so comments and layout do not count."""
-    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    try:
+        canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    except (TypeError, ValueError):  # keys of mixed types cannot be sorted
+        canonical = json.dumps(_text_keys(data), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def _text_keys(data: object) -> object:
+    if isinstance(data, dict):
+        return {str(k): _text_keys(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_text_keys(v) for v in data]
+    return data if isinstance(data, (str, int, float, bool, type(None))) else str(data)
+
+
+# --- reading the file -----------------------------------------------------------------------------
+
+
+def read_source(path: str | os.PathLike[str], file: str) -> tuple[str | None, list[DefinitionError]]:
+    """The text of a definition file, or one coded error saying why it cannot be used.
+
+    Checked before any parsing: it is a readable regular file of at most MAX_BYTES,
+    binary-free UTF-8 text. A pipe or device is never opened, so nothing blocks.
+    """
+    path = Path(path)
+    try:
+        info = path.stat()
+    except OSError as exc:
+        return None, [_unreadable(path, file, exc)]
+    if stat.S_ISDIR(info.st_mode):
+        return None, [
+            make_error(
+                "Q109",
+                file,
+                0,
+                "",
+                reason="it is a directory, not a file",
+                fix_hint=f"give the definition files in it, e.g. {path}/*.yaml",
+            )
+        ]
+    if not stat.S_ISREG(info.st_mode):
+        return None, [
+            make_error(
+                "Q109",
+                file,
+                0,
+                "",
+                reason="it is not a regular file (a device, pipe or socket)",
+                fix_hint="give a YAML text file",
+            )
+        ]
+    if info.st_size > MAX_BYTES:
+        return None, [_too_large(file, info.st_size)]
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        return None, [_unreadable(path, file, exc)]
+    if len(data) > MAX_BYTES:  # it grew since stat
+        return None, [_too_large(file, len(data))]
+    return decode(data, file)
+
+
+def _unreadable(path: Path, file: str, exc: OSError) -> DefinitionError:
+    if isinstance(exc, FileNotFoundError):
+        reason, fix = "it does not exist", "check the path and the file name"
+    elif isinstance(exc, NotADirectoryError):
+        reason, fix = "a part of its path is a file, not a folder", "check the path"
+    elif isinstance(exc, PermissionError):
+        reason = "permission denied"
+        fix = "make it readable by the user who runs assess (e.g. chmod a+r FILE)"
+    elif isinstance(exc, IsADirectoryError):
+        reason, fix = "it is a directory, not a file", f"give the definition files in it, e.g. {path}/*.yaml"
+    else:
+        reason, fix = exc.strerror or type(exc).__name__, "check that the file is there and readable"
+    return make_error("Q109", file, 0, "", reason=reason, fix_hint=fix)
+
+
+def _too_large(file: str, size: int) -> DefinitionError:
+    return make_error("Q110", file, 0, "", size=f"{size:,}", limit=SIZE_LIMIT)
+
+
+def decode(data: bytes, file: str) -> tuple[str | None, list[DefinitionError]]:
+    """UTF-8 text from a file's bytes, or Q111 (binary) / Q112 (not UTF-8) with where it went wrong."""
+    for bom, name in (
+        (b"\xff\xfe\x00\x00", "UTF-32"),
+        (b"\x00\x00\xfe\xff", "UTF-32"),
+        (b"\xff\xfe", "UTF-16"),
+    ):
+        if data.startswith(bom) or (name == "UTF-16" and data.startswith(b"\xfe\xff")):
+            return None, [
+                make_error("Q112", file, 1, "", detail=f"it is {name} text (it starts with a {name} mark)")
+            ]
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        head = data[:200]
+        if len(head) >= 4 and (head[1::2].count(0) > len(head) // 3 or head[0::2].count(0) > len(head) // 3):
+            return None, [
+                make_error("Q112", file, 1, "", detail="it looks like UTF-16 text (every other byte is 0)")
+            ]
+        line = data.count(b"\n", 0, nul) + 1
+        detail = f"it contains a NUL byte at line {line} (byte offset {nul}), so it is probably a binary file"
+        return None, [
+            make_error(
+                "Q111", file, line, "", detail=detail, fix_hint="give the YAML text file of the definition"
+            )
+        ]
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        start = exc.start
+        line = data.count(b"\n", 0, start) + 1
+        line_start = data.rfind(b"\n", 0, start) + 1
+        column = len(data[line_start:start].decode("utf-8", "replace")) + 1
+        detail = (
+            f"byte 0x{data[start]:02X} at line {line}, column {column} (byte offset {start}) is not UTF-8"
+            + _guess_encoding(data)
+        )
+        return None, [make_error("Q112", file, line, "", detail=detail)]
+
+
+def _guess_encoding(data: bytes) -> str:
+    try:
+        data.decode("cp932")
+    except UnicodeDecodeError:
+        return ""
+    return "; the file may be in Shift_JIS"
+
+
+# --- reading YAML ---------------------------------------------------------------------------------
+
+
+class _Refused(Exception):
+    """Stop reading: the file cannot be read further (anchor, alias, nesting, a second document)."""
+
+    def __init__(self, error: DefinitionError):
+        self.error = error
+
+
+@dataclass
+class _Frame:
+    path: KeyPath
+    value: dict | list
+    key: Any = None  # a mapping's key waiting for its value
+    has_key: bool = False
+    skip: int = 0  # > 0 while the value of a refused key is skipped: its nesting depth
+
+
 def read_yaml(text: str, file: str) -> tuple[Document | None, list[DefinitionError]]:
-    errors: list[DefinitionError] = []
+    """Plain values and their lines from YAML text, or the errors that stop reading it."""
+    if len(text) > MAX_BYTES // 4 and len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        return None, [_too_large(file, len(text.encode("utf-8", "surrogatepass")))]
+    bad = _NON_PRINTABLE.search(text)
+    if bad:
+        return None, [_control_character(text, bad.start(), file)]
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        try:
+            builder = _build(text, file, _FAST_LOADER)
+        except yaml.YAMLError:
+            # libyaml refuses a few things PyYAML's own parser reads (e.g. `{ja:, en: x}`); files
+            # read before keep their content (and hash), and syntax errors get PyYAML's wording.
+            builder = _build(text, file, yaml.SafeLoader)
+    except _Refused as refused:
+        return None, [refused.error]
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        detail = exc.problem or str(exc)
-        return None, [make_error("Q100", file, line, "", detail=detail)]
-    except yaml.YAMLError as exc:  # pragma: no cover - other PyYAML failures
-        return None, [make_error("Q100", file, 1, "", detail=str(exc))]
-    if node is None:
+        return None, [syntax_error(exc, text, file)]
+    except yaml.YAMLError as exc:  # pragma: no cover - a reader error the check above did not catch
+        return None, [make_error("Q100", file, 1, "", detail=str(exc), fix_hint="correct the YAML syntax")]
+    if not builder.documents:
         return None, [make_error("Q108", file, 1, "")]
-    doc = Document(file=file, data=None)
-    constructor = yaml.SafeLoader("")
-    doc.data = _convert(node, (), doc, constructor, errors)
-    return doc, errors
+    return builder.doc, builder.errors
 
 
-def _convert(
-    node: yaml.Node, path: KeyPath, doc: Document, constructor: yaml.SafeLoader, errors: list[DefinitionError]
-) -> Any:
-    doc.lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        constructor.flatten_mapping(node)
-        out: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            try:
-                key = constructor.construct_object(key_node, deep=True)
-            except yaml.YAMLError as exc:
-                errors.append(
-                    make_error(
-                        "Q100", doc.file, key_node.start_mark.line + 1, path_str(path), detail=str(exc)
-                    )
-                )
-                continue
-            if not isinstance(key, (str, int, float, bool)) or key is None:
-                key = str(key)
-            if key in out:
-                errors.append(
-                    make_error("Q101", doc.file, key_node.start_mark.line + 1, path_str(path), key=key)
-                )
-                continue
-            child = path + (str(key),)
-            doc.lines[child] = key_node.start_mark.line + 1
-            out[key] = _convert(value_node, child, doc, constructor, errors)
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_convert(item, path + (i,), doc, constructor, errors) for i, item in enumerate(node.value)]
+def _build(text: str, file: str, loader_class: type) -> _Builder:
+    builder = _Builder(file)
+    loader = loader_class(text)
     try:
-        return constructor.construct_object(node, deep=True)
-    except yaml.YAMLError as exc:
-        errors.append(make_error("Q100", doc.file, node.start_mark.line + 1, path_str(path), detail=str(exc)))
+        while loader.check_event():
+            builder.feed(loader.get_event())
+    finally:
+        loader.dispose()
+    return builder
+
+
+def _control_character(text: str, index: int, file: str) -> DefinitionError:
+    line = text.count("\n", 0, index) + 1
+    column = index - (text.rfind("\n", 0, index) + 1) + 1
+    char = text[index]
+    if char == "\x00":
+        detail = f"it contains a NUL character at line {line}, so it is probably a binary file"
+        fix = "give the YAML text file of the definition"
+    else:
+        kind = "the control character" if ord(char) < 0xA0 else "the character"
+        code = f"U+{ord(char):04X}"
+        detail = f"it contains {kind} {code} at line {line}, column {column}, which YAML text may not hold"
+        fix = "delete the character (most editors do not show it), or retype the text around it"
+    return make_error("Q111", file, line, "", detail=detail, fix_hint=fix)
+
+
+class _Builder:
+    """Builds plain values from parser events with an explicit stack (no recursion)."""
+
+    def __init__(self, file: str):
+        self.doc = Document(file=file, data=None)
+        self.errors: list[DefinitionError] = []
+        self.stack: list[_Frame] = []
+        self.documents = 0
+        self.constructor = SafeConstructor()
+        self.resolver = Resolver()
+        self.constants: dict[tuple[str, str], Any] = {}
+
+    def feed(self, event: yaml.Event) -> None:
+        if isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                raise _Refused(_second_document(self.doc.file, event))
+            return
+        if isinstance(event, yaml.AliasEvent):
+            raise _Refused(self._anchor_error(event, f"the alias '*{event.anchor}'"))
+        if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)) and event.anchor is not None:
+            raise _Refused(self._anchor_error(event, f"the anchor '&{event.anchor}'"))
+        if isinstance(event, yaml.CollectionEndEvent):
+            self._end()
+        elif isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
+            self._node(event)
+
+    def _anchor_error(self, event: yaml.Event, found: str) -> DefinitionError:
+        return make_error("Q113", self.doc.file, _line(event), self._where(), found=found)
+
+    def _where(self) -> str:
+        """The path of the value the next event starts (or of its mapping, for a key)."""
+        if not self.stack:
+            return ""
+        top = self.stack[-1]
+        if isinstance(top.value, list):
+            return path_str(top.path + (len(top.value),))
+        return path_str(top.path + (str(top.key),) if top.has_key and not top.skip else top.path)
+
+    def _end(self) -> None:
+        top = self.stack[-1]
+        if not top.skip:
+            self.stack.pop()
+            return
+        top.skip -= 1
+        if top.skip == 1:  # the skipped value ended
+            top.skip, top.has_key = 0, False
+
+    def _node(self, event: yaml.Event) -> None:
+        line = _line(event)
+        collection = isinstance(event, yaml.CollectionStartEvent)
+        skipped = max(self.stack[-1].skip - 1, 0) if self.stack else 0
+        if collection and len(self.stack) + skipped >= MAX_DEPTH:
+            raise _Refused(make_error("Q114", self.doc.file, line, self._where(), limit=MAX_DEPTH))
+        if not self.stack:
+            self.doc.data = self._start((), event, line)
+            return
+        top = self.stack[-1]
+        if top.skip:
+            if collection:
+                top.skip += 1
+            elif top.skip == 1:  # a skipped scalar value
+                top.skip, top.has_key = 0, False
+            return
+        if isinstance(top.value, list):
+            top.value.append(self._start(top.path + (len(top.value),), event, line))
+            return
+        if not top.has_key:
+            self._key(top, event, line)
+            return
+        top.has_key = False
+        path = top.path + (str(top.key),)
+        top.value[top.key] = self._start(path, event, line)
+
+    def _start(self, path: KeyPath, event: yaml.Event, line: int) -> Any:
+        """The value an event starts at `path`: a new mapping or list (pushed), or a scalar."""
+        self.doc.lines.setdefault(path, line)
+        if isinstance(event, yaml.MappingStartEvent):
+            self.stack.append(_Frame(path, {}))
+        elif isinstance(event, yaml.SequenceStartEvent):
+            self.stack.append(_Frame(path, []))
+        elif isinstance(event, yaml.ScalarEvent):
+            return self._scalar(event, path, line)
+        return self.stack[-1].value
+
+    def _key(self, top: _Frame, event: yaml.Event, line: int) -> None:
+        where = path_str(top.path)
+        if not isinstance(event, yaml.ScalarEvent):
+            found = "a mapping" if isinstance(event, yaml.MappingStartEvent) else "a list"
+            raise _Refused(
+                make_error(
+                    "Q102", self.doc.file, line, where, expected="a plain key such as 'id'", found=found
+                )
+            )
+        if self._tag(event) == _MERGE_TAG:
+            raise _Refused(make_error("Q113", self.doc.file, line, where, found="the merge key '<<'"))
+        top.has_key = True
+        try:
+            key = self._construct(event)
+        except _ScalarError as exc:
+            self.errors.append(
+                make_error("Q100", self.doc.file, line, where, detail=exc.detail, fix_hint=exc.fix)
+            )
+            top.skip = 1
+            return
+        if not isinstance(key, (str, int, float, bool)):
+            key = str(key)
+        if key in top.value:
+            self.errors.append(make_error("Q101", self.doc.file, line, where, key=key))
+            top.skip = 1
+            return
+        top.key = key
+        self.doc.lines[top.path + (str(key),)] = line
+
+    def _scalar(self, event: yaml.ScalarEvent, path: KeyPath, line: int) -> Any:
+        try:
+            return self._construct(event)
+        except _ScalarError as exc:
+            self.errors.append(
+                make_error("Q100", self.doc.file, line, path_str(path), detail=exc.detail, fix_hint=exc.fix)
+            )
+            return None
+
+    def _tag(self, event: yaml.ScalarEvent) -> str:
+        if event.tag is None or event.tag == "!":
+            return self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+        return event.tag
+
+    def _construct(self, event: yaml.ScalarEvent) -> Any:
+        tag = self._tag(event)
+        if tag == _STR_TAG:  # most values: PyYAML's str constructor returns the text as it is
+            return event.value
+        known = self.constants.get((tag, event.value), _NOT_SEEN)
+        if known is not _NOT_SEEN:
+            return known
+        if tag in _NUMBER_TAGS and len(event.value) > MAX_NUMBER:
+            raise _ScalarError(
+                f"a number of {len(event.value):,} characters is too long (at most {MAX_NUMBER})",
+                "write a shorter number, or quote it to keep it as text",
+            )
+        value = self._construct_node(tag, event)
+        if value is None or isinstance(value, (bool, int, float)):  # immutable: the same text, the same value
+            self.constants[(tag, event.value)] = value
+        return value
+
+    def _construct_node(self, tag: str, event: yaml.ScalarEvent) -> Any:
+        node = yaml.ScalarNode(tag, event.value, style=event.style)  # no marks: errors are ours
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError as exc:
+            if tag == _MERGE_TAG:
+                raise _ScalarError("'<<' is a merge key and cannot be a value", "quote it: '<<'") from None
+            if exc.problem and "could not determine a constructor" in exc.problem:
+                raise _ScalarError(
+                    f"the tag '{tag.replace('tag:yaml.org,2002:', '!!')}' is not allowed: definitions hold "
+                    "plain text, numbers and true/false",
+                    "remove the tag",
+                ) from None
+            raise _ScalarError(exc.problem or str(exc), "correct the value") from None
+        except Exception as exc:  # PyYAML's constructors fail in many ways on odd input: 2001-13-45, !!int x
+            raise _ScalarError(
+                f"'{_clip(event.value)}' cannot be read as {tag.rsplit(':', 1)[-1]}: {exc}",
+                "correct the value, or quote it to keep it as text",
+            ) from None
+
+
+class _ScalarError(Exception):
+    def __init__(self, detail: str, fix: str):
+        self.detail, self.fix = detail, fix
+
+
+def _clip(text: str, length: int = 40) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def _line(event: yaml.Event) -> int:
+    return event.start_mark.line + 1 if event.start_mark is not None else 1
+
+
+def _second_document(file: str, event: yaml.Event) -> DefinitionError:
+    return make_error(
+        "Q100",
+        file,
+        _line(event),
+        "",
+        detail="a second YAML document starts here ('---'); a definition file holds one",
+        fix_hint="remove the '---' line, or move the second document into a file of its own",
+    )
+
+
+# --- syntax errors in plain words -----------------------------------------------------------------
+
+
+@dataclass
+class _Syntax:
+    """A PyYAML syntax error and the text around it (libyaml's or PyYAML's wording)."""
+
+    file: str
+    lines: list[str]
+    problem: str
+    context: str
+    line: int  # of the problem, 1-based
+    column: int  # of the problem, 0-based
+    start: int  # line of the context, e.g. where an unclosed bracket opened
+    start_column: int
+
+    def source(self, number: int) -> str:
+        return self.lines[number - 1] if 0 < number <= len(self.lines) else ""
+
+    def indent(self, number: int) -> str:
+        text = self.source(number)
+        return text[: len(text) - len(text.lstrip(" \t"))]
+
+    def q100(self, at: int, detail: str, fix: str) -> DefinitionError:
+        return make_error("Q100", self.file, at, "", detail=detail, fix_hint=fix)
+
+
+def syntax_error(exc: yaml.MarkedYAMLError, text: str, file: str) -> DefinitionError:
+    """One coded error for a PyYAML syntax error, at the line that matters."""
+    mark = exc.problem_mark or exc.context_mark
+    context = exc.context_mark or mark
+    found = _Syntax(
+        file,
+        text.splitlines(),
+        exc.problem or "",
+        exc.context or "",
+        mark.line + 1 if mark else 1,
+        mark.column if mark else 0,
+        context.line + 1 if context else 1,
+        context.column if context else 0,
+    )
+    for explain in (_tabs, _indentation, _colon, _unclosed, _other):
+        error = explain(found)
+        if error is not None:
+            return error
+    raise AssertionError("unreachable: _other always explains")  # pragma: no cover
+
+
+def _tabs(s: _Syntax) -> DefinitionError | None:
+    if s.source(s.line)[s.column : s.column + 1] == "\t" or "tab" in s.problem or "\t" in s.indent(s.line):
+        return make_error("Q115", s.file, s.line, "")
+    if "\t" in s.indent(s.start):
+        return make_error("Q115", s.file, s.start, "")
+    return None
+
+
+def _spaces(n: int) -> str:
+    return f"{n} space" + ("" if n == 1 else "s")
+
+
+def _indentation(s: _Syntax) -> DefinitionError | None:
+    if not any(p in s.problem for p in ("block end", "expected key", "'-' indicator")):
         return None
+    here, there = len(s.indent(s.line)), _spaces(s.start_column)
+    if "collection" in s.context and here == s.start_column:
+        detail = f" (a key among the '- ' items of the list that starts at line {s.start})"
+    elif "collection" in s.context:
+        detail = (
+            f" ({_spaces(here)}; the '- ' items of the list that starts at line {s.start} are at {there})"
+        )
+    else:
+        detail = f" ({_spaces(here)}; the keys of the mapping that starts at line {s.start} are at {there})"
+    return make_error(
+        "Q116",
+        s.file,
+        s.line,
+        "",
+        detail=detail,
+        fix_hint="indent it with exactly as many spaces as the keys or '- ' items it belongs with; "
+        "the keys of a list item start two spaces after its '-'",
+    )
+
+
+def _colon(s: _Syntax) -> DefinitionError | None:
+    if "sequence entries are not allowed" in s.problem:
+        return s.q100(
+            s.line,
+            "a '- ' list item cannot start on the line of its key",
+            "start the list on the next line, indented by two more spaces",
+        )
+    if "could not find expected ':'" in s.problem:
+        return s.q100(
+            s.start,
+            "this line has no ':' after its key (or it continues the text of the line above)",
+            "write 'key: value'; put text over several lines in quotes",
+        )
+    if "mapping values are not allowed" not in s.problem:
+        return None
+    if re.search(r":(\s|$)", s.source(s.line)[: s.column].lstrip(" -")):
+        return s.q100(
+            s.line,
+            "a value contains ': ', which YAML reads as the start of another key",
+            'put the value in quotes, e.g. label: "Note: ..."',
+        )
+    above = _line_above(s.lines, s.line)
+    if above and len(s.indent(s.line)) > len(s.indent(above)):
+        return make_error(
+            "Q116",
+            s.file,
+            s.line,
+            "",
+            detail=f" ({_spaces(len(s.indent(s.line)))}, more than line {above}, which already has a value)",
+            fix_hint="indent it like the key above it; only the content of a key with nothing after "
+            "its ':' is indented further",
+        )
+    return s.q100(
+        s.line, "a ':' here cannot start a key", "check the indentation, or quote text that holds ': '"
+    )
+
+
+def _unclosed(s: _Syntax) -> DefinitionError | None:
+    if "quoted scalar" in s.context and "end of stream" in s.problem:
+        return s.q100(
+            s.start, "the quoted text that starts on this line is never closed", "add the closing quote"
+        )
+    if "flow sequence" not in s.context and "flow mapping" not in s.context:
+        return None
+    kind, opening, closing = ("list", "[", "]") if "sequence" in s.context else ("mapping", "{", "}")
+    return s.q100(
+        s.start,
+        f"the {kind} opened with '{opening}' on this line is not closed, or two of its items lack a ',' "
+        f"between them (found at line {s.line}, column {s.column + 1})",
+        f"close it with '{closing}' and separate the items with ','; quote text that holds ':' or ','",
+    )
+
+
+def _other(s: _Syntax) -> DefinitionError:
+    char = s.source(s.line)[s.column : s.column + 1]
+    if "escape" in s.problem:
+        return s.q100(
+            s.line,
+            "unknown escape sequence in a double-quoted text",
+            "write \\\\ for a backslash, or use single quotes",
+        )
+    if "cannot start any token" in s.problem and char:
+        return s.q100(s.line, f"a value cannot start with '{char}'", "put the value in quotes")
+    where = f" ({s.context} that starts at line {s.start})" if s.context else ""
+    return s.q100(
+        s.line, f"{s.problem or s.context or 'syntax error'}{where}", "correct the YAML syntax at this line"
+    )
+
+
+def _line_above(lines: list[str], line: int) -> int:
+    for number in range(line - 1, 0, -1):
+        stripped = lines[number - 1].strip()
+        if stripped and not stripped.startswith("#"):
+            return number
+    return 0

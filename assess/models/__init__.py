@@ -1,8 +1,16 @@
 """Tables (SQLModel), in families. Every change here needs an Alembic migration (a test checks)."""
 
 from assess.models.common import Vocabulary, utcnow
+from assess.models.limits import RateEvent
 from assess.models.review import AuditEvent, CaseStudy, ReviewEvent
-from assess.models.staff import ApiToken, LoginAttempt, PasswordToken, StaffUser
+from assess.models.staff import (
+    ApiToken,
+    LoginAddress,
+    LoginAttempt,
+    PasswordToken,
+    StaffSession,
+    StaffUser,
+)
 from assess.models.survey import (
     Answer,
     Company,
@@ -20,13 +28,16 @@ __all__ = [
     "CaseStudy",
     "Company",
     "Invitation",
+    "LoginAddress",
     "LoginAttempt",
     "PasswordToken",
     "QuestionnaireVersion",
+    "RateEvent",
     "Response",
     "ResponseScore",
     "ReviewEvent",
     "Round",
+    "StaffSession",
     "StaffUser",
     "Vocabulary",
     "utcnow",

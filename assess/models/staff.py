@@ -1,4 +1,5 @@
-"""Staff accounts, one-time password links, failed logins and API tokens."""
+"""Staff accounts, their sessions, one-time password links, failed logins, the addresses
+they logged in from, and API tokens."""
 
 from __future__ import annotations
 
@@ -43,6 +44,30 @@ class LoginAttempt(SQLModel, table=True):
     email: str = Field(max_length=200, index=True)
     address: str = Field(max_length=64, index=True)
     at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class StaffSession(SQLModel, table=True):
+    """A signed-in browser. The cookie holds a random token; only its hash is kept, so
+    ending a session (logout, new password, deactivation, "sign out everywhere") is
+    deleting its row, and every app process agrees at once."""
+
+    __tablename__ = "staff_session"
+
+    token_hash: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(foreign_key="staff_user.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime = Field(index=True)
+
+
+class LoginAddress(SQLModel, table=True):
+    """An address an account has logged in from: a right password from it passes the
+    account's throttling, so failures elsewhere cannot lock its owner out."""
+
+    __tablename__ = "login_address"
+
+    user_id: int = Field(foreign_key="staff_user.id", primary_key=True)
+    address: str = Field(max_length=64, primary_key=True)
+    last_at: datetime = Field(default_factory=utcnow)
 
 
 class ApiToken(SQLModel, table=True):

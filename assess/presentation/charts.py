@@ -227,22 +227,105 @@ def quartile_chart(rows: list[tuple[str, dict | None]], title: str, width: int =
     return svg(width, height, "chart", title, parts)
 
 
+TALLY_FONT, TALLY_LINE = 12, 14  # a tally label's font size and line height
+TALLY_LABEL_WIDTHS = (230, 300)  # the label column, widened when a label needs more than TALLY_LINES
+TALLY_LINES = 3
+# Japanese marks that may not begin a line (kinsoku): they stay at the end of the line before.
+NO_LINE_START = set("）」』】〕〉》、。，．・：；！？ーぁぃぅぇぉっゃゅょァィゥェォッャュョ々…")
+
+
+def tally_text_width(label_w: int) -> int:
+    """The room for a label's lines, right-aligned 8 short of the bars: a tenth of the column is
+    kept spare, as real fonts set Latin text up to about 8% wider than `text_width` estimates."""
+    return int((label_w - 8) * 0.9)
+
+
+def _ellipsis(text: str, size: float, width: float) -> str:
+    """`text` cut short enough to end with an ellipsis within `width`."""
+    while text and text_width(text.rstrip() + "…", size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def _kinsoku(lines: list[str], width: int) -> list[str]:
+    """Marks that may not begin a line moved to the end of the line before, where it has room."""
+    out = list(lines)
+    for k in range(1, len(out)):
+        while out[k][:1] in NO_LINE_START and text_width(out[k - 1] + out[k][0], TALLY_FONT) <= width:
+            out[k - 1], out[k] = out[k - 1] + out[k][0], out[k][1:]
+    return [line for line in out if line]
+
+
+def tally_lines(label: str, width: int) -> list[str] | None:
+    """A label in the fewest lines no wider than `width`, at most `TALLY_LINES`, evened out (wrapped
+    at the narrowest width that needs no more lines); None if it needs more lines."""
+    lines = _wrap(label, TALLY_FONT, width)
+    if lines is None or len(lines) > TALLY_LINES:
+        return None
+    low, high = width // len(lines), width  # even lines: the narrowest width giving as few lines
+    while len(lines) > 1 and low < high:
+        middle = (low + high) // 2
+        trial = _wrap(label, TALLY_FONT, middle)
+        if trial is not None and len(trial) == len(lines):
+            high = middle
+        else:
+            low = middle + 1
+    return _kinsoku(_wrap(label, TALLY_FONT, high) or lines, width)
+
+
+def _cut_label(label: str, width: int) -> list[str]:
+    """The lines of a label too long for `TALLY_LINES` lines even in the widest column:
+    words too wide for a line cut short, then the last line ended with an ellipsis."""
+    words = [
+        w if text_width(w, TALLY_FONT) <= width else _ellipsis(w, TALLY_FONT, width) for w in label.split(" ")
+    ]
+    lines = _wrap(" ".join(words), TALLY_FONT, width) or [_ellipsis(label, TALLY_FONT, width)]
+    if len(lines) > TALLY_LINES:
+        lines = lines[: TALLY_LINES - 1] + [_ellipsis(lines[TALLY_LINES - 1], TALLY_FONT, width)]
+    return lines
+
+
+def tally_layout(labels: list[str]) -> tuple[int, list[list[str]]]:
+    """The narrowest label column (of `TALLY_LABEL_WIDTHS`) in which every label fits in
+    `TALLY_LINES` lines, and each label's lines; in the widest, labels that still do not fit are cut."""
+    for label_w in TALLY_LABEL_WIDTHS:
+        wrapped = [tally_lines(label, tally_text_width(label_w)) for label in labels]
+        if all(lines is not None for lines in wrapped):
+            return label_w, [lines or [] for lines in wrapped]
+    label_w = TALLY_LABEL_WIDTHS[-1]
+    width = tally_text_width(label_w)
+    return label_w, [tally_lines(label, width) or _cut_label(label, width) for label in labels]
+
+
 def bar_tally(items: list[tuple[str, int]], title: str, width: int = 560) -> Markup:
-    """Horizontal bars with counts."""
-    label_w, row_h, top = 230, 24, 6
+    """Horizontal bars with counts. Long labels wrap onto up to three lines and their row grows;
+    the description gives every label in full with its count."""
+    label_w, wrapped = tally_layout([label for label, _ in items])
+    rows_h = [max(24, len(lines) * TALLY_LINE + 10) for lines in wrapped]
     most = max([n for _, n in items] or [1]) or 1
     plot_w = width - label_w - 50
-    height = top + max(1, len(items)) * row_h + 6
-    parts = []
-    for i, (label, n) in enumerate(items):
-        y = top + i * row_h
+    y = top = 6
+    parts = [el("desc", "; ".join(f"{label} ({n})" for label, n in items))] if items else []
+    for (_, n), lines, row_h in zip(items, wrapped, rows_h, strict=True):
+        middle = y + row_h / 2  # of the bar and of the label's lines
+        first = middle + 4 - (len(lines) - 1) * TALLY_LINE / 2
+        parts += [
+            el(
+                "text",
+                line,
+                x=label_w - 8,
+                y=first + j * TALLY_LINE,
+                font_size=TALLY_FONT,
+                text_anchor="end",
+                fill=INK,
+            )
+            for j, line in enumerate(lines)
+        ]
         w = plot_w * n / most
-        parts.append(
-            el("text", label[:30], x=label_w - 8, y=y + 15, font_size=12, text_anchor="end", fill=INK)
-        )
-        parts.append(el("rect", x=label_w, y=y + 3, width=float(w), height=16, fill=BAR))
-        parts.append(el("text", n, x=float(label_w + w + 5), y=y + 15, font_size=12, fill=INK))
-    return svg(width, height, "chart", title, parts)
+        parts.append(el("rect", x=label_w, y=middle - 8, width=float(w), height=16, fill=BAR))
+        parts.append(el("text", n, x=float(label_w + w + 5), y=middle + 4, font_size=12, fill=INK))
+        y += row_h
+    return svg(width, top + (sum(rows_h) or 24) + 6, "chart", title, parts)
 
 
 def heat_map(rows: list[dict], goals: list[tuple[int, str]], title: str, cell: int = 22) -> Markup:

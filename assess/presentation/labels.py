@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from assess.i18n import N_
+from assess.questionnaire.model import Questionnaire
 from assess.vocab import ResponseStatus, ReviewAction, RoundAccess, RoundStatus
 
 STATUS_NAMES = {
@@ -46,3 +49,22 @@ STEP_BUTTONS = {
     ReviewAction.APPROVE: N_("Approve"),
     ReviewAction.REOPEN: N_("Reopen review"),
 }
+
+
+PROFILE_ROLES = {
+    "prefecture": "company.prefecture",
+    "industry": "company.industry",
+    "employees": "company.employees",
+}
+
+
+def profile_labels(questionnaires: Iterable[Questionnaire], locale: str) -> dict[str, dict[str, str]]:
+    """The names of the stored company profile codes ("saga", "manufacturing"), from the
+    questionnaires' options; a later version's wording wins, an unknown code stays as it is."""
+    labels: dict[str, dict[str, str]] = {field: {} for field in PROFILE_ROLES}
+    for questionnaire in sorted(questionnaires, key=lambda q: q.version):
+        for field, role in PROFILE_ROLES.items():
+            question = questionnaire.roles.get(role)
+            for option in question.options if question is not None else ():
+                labels[field][option.value] = option.label.get(locale)
+    return labels

@@ -89,7 +89,8 @@ class ConditionReader:
         if name == self.owner:
             self.ck.err("Q204", qpath, cycle=f"{self.owner} -> {self.owner}")
         elif name not in self.order:
-            before = [q for q in self.order if self.order[q] < self.order[self.owner]]
+            mine = self.order[self.owner]
+            before = (q for q in self.order if self.order[q] < mine)  # did_you_mean reads only a bounded part
             self.ck.err("Q202", qpath, name=name, suggestion=did_you_mean(name, before))
         elif name not in self.earlier:
             self.ck.err("Q203", qpath, name=name)

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from assess.definitions.characters import forbidden_character, without_forbidden
 from assess.i18n import N_, gettext
 from assess.questionnaire.conditions import visibility
 from assess.questionnaire.model import Question, Questionnaire, Section, other_key
@@ -25,6 +26,10 @@ MESSAGES = {
     "range": N_("Enter a number from {min} to {max}."),
     "too_long": N_("Please shorten this to {max} characters (now {length})."),
     "other_text": N_("Please say what “other” is."),
+    "characters": N_(
+        "This contains characters that cannot be saved (such as invisible control characters)."
+        " They have been taken out: check the text and save again."
+    ),
 }
 
 
@@ -84,7 +89,8 @@ def validate_page(
     for q in section.questions:
         raw = posted.get(q.id, [])
         result.raw[q.id] = raw
-        value, issue = get_type(q.type).clean(q, raw)
+        issue = _unstorable(q, posted, result)
+        value, issue = (None, issue) if issue else get_type(q.type).clean(q, raw)
         if issue is not None:
             issues[q.id] = issue
             continue
@@ -113,6 +119,18 @@ def validate_page(
             result.errors[q.id] = message(issue, locale)
             result.codes[q.id] = issue.code
     return result
+
+
+def _unstorable(q: Question, posted: dict[str, list[str]], result: PageResult) -> Issue | None:
+    """An issue when the answer (or its "other" text) holds characters that cannot be
+    stored; what is shown back has them taken out, so the rest of the typing is kept."""
+    for key in (q.id, other_key(q.id)):
+        raw = posted.get(key, [])
+        if any(forbidden_character(item) for item in raw):
+            result.raw[key] = [without_forbidden(item) for item in raw]
+            posted[key] = result.raw[key]
+            return Issue("characters")
+    return None
 
 
 def _other_text(q: Question, posted: dict[str, list[str]], result: PageResult) -> str:

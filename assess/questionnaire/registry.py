@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assess.definitions.errors import DefinitionError, DefinitionFileError, make_error
-from assess.questionnaire.loader import load_file
+from assess.questionnaire.loader import read_file
 from assess.questionnaire.model import Questionnaire
 
 
@@ -15,6 +15,7 @@ from assess.questionnaire.model import Questionnaire
 class Registry:
     versions: dict[tuple[str, int], Questionnaire] = field(default_factory=dict)
     warnings: list[DefinitionError] = field(default_factory=list)
+    version_lines: dict[tuple[str, int], int] = field(default_factory=dict)  # of `version:`, for messages
 
     def get(self, qid: str, version: int) -> Questionnaire:
         try:
@@ -36,9 +37,10 @@ def load_files(paths: Iterable[Path]) -> tuple[Registry, list[DefinitionError]]:
     """Load every file; errors of all files are returned together."""
     registry, errors = Registry(), list[DefinitionError]()
     for path in sorted(paths):
-        questionnaire, file_errors = load_file(path)
-        errors.extend(e for e in file_errors if not e.warning)
-        registry.warnings.extend(e for e in file_errors if e.warning)
+        loaded = read_file(path)
+        questionnaire = loaded.questionnaire
+        errors.extend(e for e in loaded.errors if not e.warning)
+        registry.warnings.extend(e for e in loaded.errors if e.warning)
         if questionnaire is None:
             continue
         if questionnaire.key in registry.versions:
@@ -47,7 +49,7 @@ def load_files(paths: Iterable[Path]) -> tuple[Registry, list[DefinitionError]]:
                 make_error(
                     "Q502",
                     questionnaire.source,
-                    1,
+                    loaded.version_line,
                     "version",
                     qid=questionnaire.id,
                     version=questionnaire.version,
@@ -56,6 +58,7 @@ def load_files(paths: Iterable[Path]) -> tuple[Registry, list[DefinitionError]]:
             )
             continue
         registry.versions[questionnaire.key] = questionnaire
+        registry.version_lines[questionnaire.key] = loaded.version_line
     return registry, errors
 
 
@@ -67,26 +70,37 @@ def load_directory(directory: Path) -> Registry:
     return registry
 
 
-def check_published(registry: Registry, published: Mapping[tuple[str, int], str]) -> list[DefinitionError]:
-    """Versions whose content changed although responses already use them.
+def check_published(
+    registry: Registry,
+    published: Mapping[tuple[str, int], str],
+    recorded: Mapping[tuple[str, int], str] | None = None,
+) -> list[DefinitionError]:
+    """Versions whose content changed although responses already use them (Q501).
 
-    `published` maps (id, version) to the content hash stored with responses.
+    `published` maps (id, version) to the content hash stored when responses began
+    to use the version; `recorded` to when the version was first recorded, if known.
+    Only the hash is stored, so the message can say that the content differs and
+    where the version is named, not which field changed.
     """
     errors = []
     for key, old_hash in published.items():
         questionnaire = registry.versions.get(key)
-        if questionnaire is not None and questionnaire.content_hash != old_hash:
-            errors.append(
-                make_error(
-                    "Q501",
-                    questionnaire.source,
-                    1,
-                    "version",
-                    qid=key[0],
-                    version=key[1],
-                    old=old_hash[:12],
-                    new=questionnaire.content_hash[:12],
-                    next_version=max(v for (i, v) in registry.versions if i == key[0]) + 1,
-                )
+        if questionnaire is None or questionnaire.content_hash == old_hash:
+            continue
+        versions = [v for (i, v) in list(registry.versions) + list(published) if i == key[0]]
+        when = (recorded or {}).get(key)
+        errors.append(
+            make_error(
+                "Q501",
+                questionnaire.source,
+                registry.version_lines.get(key, 1),
+                "version",
+                qid=key[0],
+                version=key[1],
+                old=old_hash[:12],
+                new=questionnaire.content_hash[:12],
+                since=f", first recorded on {when}" if when else "",
+                next_version=max(versions) + 1,
             )
+        )
     return errors

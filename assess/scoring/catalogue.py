@@ -19,7 +19,7 @@ from assess.definitions.errors import (
     make_error,
     valid_list,
 )
-from assess.definitions.reader import KeyPath, content_hash, read_yaml
+from assess.definitions.reader import KeyPath, content_hash, read_source, read_yaml
 from assess.definitions.text import Text
 from assess.questionnaire.model import Questionnaire
 from assess.scoring.result import GoalLevel
@@ -210,10 +210,9 @@ def load_practices(
     path: Path = PRACTICES_PATH, sdg: SdgCatalogue | None = None
 ) -> tuple[PracticeCatalogue | None, list[DefinitionError]]:
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [make_error("Q100", str(path), 0, "", detail=f"cannot read the file: {exc}")]
+    text, errors = read_source(path, str(path))  # bounded: size, directory, binary, UTF-8
+    if text is None:
+        return None, errors
     return load_practices_text(text, path.name, sdg)
 
 

@@ -1,5 +1,5 @@
-"""Staff accounts: argon2 passwords, one-time set-password links, login
-throttling kept in the database (so every app process sees it), API tokens."""
+"""Staff accounts: argon2 passwords, one-time set-password links, logins (throttled by
+assess.services.throttling), activation and API tokens."""
 
 from __future__ import annotations
 
@@ -7,18 +7,18 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlmodel import Session, delete, func, or_, select
+from sqlmodel import Session, delete, select
 
 from assess.db import write_transaction
 from assess.i18n import N_
-from assess.models import ApiToken, LoginAttempt, PasswordToken, StaffUser, utcnow
+from assess.models import ApiToken, PasswordToken, StaffUser, utcnow
 from assess.services.audit import SYSTEM, audit
 from assess.services.errors import InvalidInput, OwnAccount
+from assess.services.sessions import end_all_sessions
+from assess.services.throttling import login_wait, record_failure, record_success
 from assess.services.tokens import hash_token, new_token
 from assess.vocab import Role
 
-MAX_FAILURES = 5
-WINDOW = timedelta(minutes=15)
 RESET_VALID = timedelta(days=3)
 MIN_PASSWORD = 10
 _hasher = PasswordHasher()
@@ -106,22 +106,14 @@ def set_password(db: Session, token: str, password: str) -> StaffUser:
         row.used_at = utcnow()
         db.add(user)
         db.add(row)
+        end_all_sessions(db, user.id)  # a new password signs the account out everywhere
         audit(db, user.email, "user.password_set", "staff_user", user.id)
     return user
 
 
 def throttle_minutes(db: Session, email: str, address: str) -> int:
-    """Minutes until another login may be tried; 0 when it may now."""
-    since = utcnow() - WINDOW
-    recent = (LoginAttempt.at >= since) & or_(
-        LoginAttempt.email == email.strip().lower(), LoginAttempt.address == address
-    )
-    count, oldest = db.exec(select(func.count(), func.min(LoginAttempt.at)).where(recent)).one()
-    if count < MAX_FAILURES:
-        return 0
-    if oldest.tzinfo is None:  # SQLite returns aggregates without a time zone
-        oldest = oldest.replace(tzinfo=utcnow().tzinfo)
-    return max(1, int(((oldest + WINDOW) - utcnow()).total_seconds() // 60) + 1)
+    """Minutes until another login may be tried; 0 when it may now (see services.throttling)."""
+    return login_wait(db, email, address, find_user(db, email))
 
 
 def login(db: Session, email: str, password: str, address: str) -> StaffUser | None:
@@ -129,14 +121,13 @@ def login(db: Session, email: str, password: str, address: str) -> StaffUser | N
     user = find_user(db, email)
     if user is not None and user.active and verify_password(user.password_hash, password):
         with write_transaction(db):
-            db.exec(delete(LoginAttempt).where(LoginAttempt.email == user.email))
+            record_success(db, user, address)
             if _hasher.check_needs_rehash(user.password_hash):
                 user.password_hash = hash_password(password)
                 db.add(user)
             audit(db, user.email, "user.login", "staff_user", user.id)
         return user
-    with write_transaction(db):
-        db.add(LoginAttempt(email=email.strip().lower()[:200], address=address[:64]))
+    record_failure(db, email, address)
     return None
 
 
@@ -166,6 +157,8 @@ def set_active(db: Session, admin: StaffUser, user: StaffUser, active: bool) -> 
     with write_transaction(db):
         user.active = active
         db.add(user)
+        if not active:
+            end_all_sessions(db, user.id)  # reactivating later does not bring them back
         after = "active" if active else "inactive"
         audit(
             db,

@@ -24,7 +24,8 @@ from assess.models import AuditEvent
 from assess.services.audit import audit
 from assess.services.backup_format import FORMAT, FORMAT_VERSION, TABLES, BackupError, check, table
 
-# Left out on purpose: login_attempt (short-lived throttling) and
+# Left out on purpose, all short-lived: staff_session (a restore signs everyone out),
+# login_address and login_attempt (throttling), rate_event (rate limits) and
 # password_token (one-time links that expire within days).
 CREDENTIALS = {"staff_user": ("password_hash",), "api_token": None}  # None: the whole table
 

@@ -44,6 +44,21 @@ class InvalidInput(DomainError):
     message = N_("Check the values entered.")
 
 
+class UnstorableText(InvalidInput):
+    """Input holding characters no database keeps (see assess.definitions.characters)."""
+
+    code = "characters"
+    message = N_(
+        "What you sent contains characters that cannot be saved (such as invisible control characters). "
+        "Nothing was changed: remove them and try again."
+    )
+
+
+class TooLarge(InvalidInput):
+    code = "too_large"
+    message = N_("What you sent is larger than 5 MB, more than any form here takes. Nothing was changed.")
+
+
 class FormInvalid(DomainError):
     """A form with mistakes; `errors` maps each field to the code of its problem."""
 
@@ -106,3 +121,23 @@ class Locked(DomainError):
 class MissingAnswers(DomainError):
     code = "missing"
     message = N_("Some required questions are not answered yet.")
+
+
+class RoundClosed(DomainError):
+    """The survey round is not open: answers saved so far are kept, nothing changes them."""
+
+    code = "closed"
+    message = N_(
+        "This survey round is closed: your answers are kept, but they can no longer be changed or "
+        "submitted. Ask the organiser if the round should be reopened."
+    )
+
+
+class TooManyStarts(DomainError):
+    """More new responses from one address in an hour than a round takes (ASSESS_START_LIMIT)."""
+
+    code = "starts"
+    message = N_(
+        "Many new responses were started from your network in the last hour, so no more can be started "
+        "just now. Please try again later. If you have started already, continue with your private link."
+    )

@@ -6,8 +6,6 @@ the invitation link keeps leading to the same response.
 
 from __future__ import annotations
 
-import csv
-import io
 import secrets
 from dataclasses import dataclass
 
@@ -21,9 +19,6 @@ from assess.services.audit import audit
 from assess.services.errors import InvalidInput
 from assess.services.responses import start_response
 from assess.services.tokens import hash_token, invitation_token, plausible
-
-MAX_CSV_ROWS = 2000
-HEADER_NAMES = ("company", "会社名", "企業名")  # a first row naming the columns is skipped
 
 
 @dataclass(frozen=True)
@@ -80,27 +75,6 @@ def invite(db: Session, round_: Round, actor: str, secret: str, entries: list[tu
     with write_transaction(db):
         audit(db, actor, "round.invite", "round", round_.id, detail=f"{len(entries)} companies")
     return tokens
-
-
-def read_csv(raw: bytes) -> list[tuple[str, str]]:
-    """(company name, note) per row of an invitation CSV in UTF-8 or Shift_JIS."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = raw.decode("cp932")  # Excel in Japan saves CSV in Shift_JIS
-        except UnicodeDecodeError:
-            raise InvalidInput(N_("The file is neither UTF-8 nor Shift_JIS text.")) from None
-    entries = []
-    for row in csv.reader(io.StringIO(text)):
-        if not row or not row[0].strip() or row[0].strip().lower() in HEADER_NAMES:
-            continue
-        entries.append((row[0].strip(), row[1].strip() if len(row) > 1 else ""))
-    if not entries or len(entries) > MAX_CSV_ROWS:  # the message names MAX_CSV_ROWS
-        raise InvalidInput(
-            N_("The CSV needs one company a line: name, then optional contact notes (at most 2,000 lines).")
-        )
-    return entries
 
 
 def invitations_of(db: Session, round_: Round, secret: str) -> list[InvitationRow]:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from assess.models import Answer, Company, Response, ResponseScore, Round
+from assess.services.inputs import small_int
 from assess.vocab import SCORED, ResponseStatus, ScoreKind
 
 PAGE_SIZE = 50
@@ -38,25 +39,27 @@ class Filters:
     @classmethod
     def from_query(cls, query: Mapping[str, str]) -> Filters:
         """The filters of a list page's query string; anything garbled counts as not given."""
+        text = {key: query.get(key, "")[:FILTER_MAX] for key in ("prefecture", "industry", "employees", "q")}
         return cls(
             round_id=_small_int(query.get("round")),
-            prefecture=query.get("prefecture", ""),
-            industry=query.get("industry", ""),
-            employees=query.get("employees", ""),
-            status=query.get("status", ""),
-            level=query.get("level", ""),
-            search=query.get("q", ""),
-            sort=query.get("sort", "submitted"),
+            prefecture=text["prefecture"],
+            industry=text["industry"],
+            employees=text["employees"],
+            status=query.get("status", "")[:FILTER_MAX],
+            level=query.get("level", "")[:FILTER_MAX],
+            search=text["q"],
+            sort=query.get("sort", "submitted")[:FILTER_MAX],
             descending=query.get("dir", "desc") != "asc",
             page=_small_int(query.get("page")) or 1,
         )
 
 
+FILTER_MAX = 200  # characters of a filter or search: more is never a company's name
+
+
 def _small_int(value: str | None) -> int | None:
     """A positive number that fits the database's integer columns, or None."""
-    if value is None or not (value.isascii() and value.isdigit()) or len(value) > 9:
-        return None
-    return int(value) or None
+    return small_int(value) or None
 
 
 @dataclass

@@ -31,9 +31,9 @@ from assess.questionnaire.registry import Registry
 from assess.scoring import ScoreResult, fingerprint, score
 from assess.scoring.catalogue import PracticeCatalogue
 from assess.services.audit import COMPANY, audit
-from assess.services.errors import Conflict, Locked, MissingAnswers
+from assess.services.errors import Conflict, Locked, MissingAnswers, RoundClosed
 from assess.services.tokens import hash_token, new_token, plausible
-from assess.vocab import EDITABLE, SCORED, ResponseStatus, ReviewAction, ScoreKind
+from assess.vocab import EDITABLE, SCORED, ResponseStatus, ReviewAction, RoundStatus, ScoreKind
 
 COMPANY_FIELDS = {
     "company.name": "name",
@@ -156,16 +156,26 @@ def _insert(db: Session):
 def _change_if_unchanged(db: Session, response: Response, expected_revision: int, **values: Any) -> None:
     """Update the response and bump its revision, only if it is still editable at the
     revision the page was loaded with: the optimistic lock of every save and submit."""
+    open_rounds = select(Round.id).where(Round.status == RoundStatus.OPEN)
     changed = db.exec(
         update(Response)
         .where(
-            Response.id == response.id, Response.revision == expected_revision, Response.status.in_(EDITABLE)
+            Response.id == response.id,
+            Response.revision == expected_revision,
+            Response.status.in_(EDITABLE),
+            Response.round_id.in_(open_rounds),  # a closed round takes no more answers
         )
         .values(revision=Response.revision + 1, **values)
     )
     if changed.rowcount != 1:
-        status = db.exec(select(Response.status).where(Response.id == response.id)).first()
-        raise Locked() if status is None or status not in EDITABLE else Conflict()
+        found = db.exec(
+            select(Response.status, Round.status)
+            .join(Round, Round.id == Response.round_id)
+            .where(Response.id == response.id)
+        ).first()
+        if found is None or found[0] not in EDITABLE:
+            raise Locked()
+        raise RoundClosed() if found[1] != RoundStatus.OPEN else Conflict()
 
 
 def _update_company(

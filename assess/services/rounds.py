@@ -17,6 +17,7 @@ from assess.models import Invitation, Response, Round
 from assess.questionnaire.registry import Registry
 from assess.services.audit import audit
 from assess.services.errors import FormInvalid
+from assess.services.inputs import small_int
 from assess.vocab import ResponseStatus, RoundAccess, RoundStatus
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,60}$")
@@ -68,8 +69,9 @@ def find_round(db: Session, slug: str) -> Round | None:
 def find_round_by_name(db: Session, name: str) -> Round | None:
     """A round by its slug, or by its id written as digits."""
     found = find_round(db, name)
-    if found is None and name.isdigit() and len(name) < 10:
-        found = db.get(Round, int(name))
+    number = small_int(name)
+    if found is None and number is not None:
+        found = db.get(Round, number)
     return found
 
 
@@ -91,11 +93,8 @@ def check_round(
     for key in ("name_ja", "name_en"):
         if not getattr(form, key):
             errors[key] = "required"
-    if not (
-        form.fiscal_year.isdigit()
-        and len(form.fiscal_year) == 4
-        and YEARS[0] <= int(form.fiscal_year) <= YEARS[1]
-    ):
+    year = small_int(form.fiscal_year, max_digits=4)
+    if year is None or not YEARS[0] <= year <= YEARS[1]:
         errors["fiscal_year"] = "year"
     if existing is None and _questionnaire(registry, form.questionnaire) is None:
         errors["questionnaire"] = "questionnaire"
@@ -111,7 +110,8 @@ def _questionnaire(registry: Registry, value: str) -> tuple[str, int] | None:
     if not version:
         candidates = [key for key in registry.versions if key[0] == qid]
         return max(candidates, key=lambda key: key[1]) if candidates else None
-    key = (qid, int(version)) if version.isdigit() and len(version) < 10 else None
+    number = small_int(version)
+    key = (qid, number) if number is not None else None
     return key if key in registry.versions else None
 
 
@@ -164,7 +164,7 @@ def _apply(round_: Round, form: RoundForm) -> None:
         "foreword_en",
     ):
         setattr(round_, key, getattr(form, key))
-    round_.fiscal_year = int(form.fiscal_year)
+    round_.fiscal_year = small_int(form.fiscal_year, max_digits=4)
     round_.status, round_.access = RoundStatus(form.status), RoundAccess(form.access)
 
 

@@ -4,14 +4,17 @@ loading every definition file, and recording questionnaire versions."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import select
 
 from assess.config import Settings
 from assess.db import session
-from assess.definitions.errors import DefinitionFileError
+from assess.definitions.errors import DefinitionError, DefinitionFileError
 from assess.models import QuestionnaireVersion
 from assess.questionnaire.registry import Registry, check_published, load_directory
 from assess.scoring.catalogue import PracticeCatalogue, load_checked
@@ -34,12 +37,36 @@ def load_definitions(settings: Settings) -> Definitions:
     return Definitions(registry, load_checked(registry.all(), settings.practices_file))
 
 
+def changed_locked_versions(bind: Engine | Connection, registry: Registry) -> list[DefinitionError]:
+    """Q501 for each loaded version whose locked content differs from its file. Only reads."""
+    query = select(
+        QuestionnaireVersion.questionnaire_id,
+        QuestionnaireVersion.version,
+        QuestionnaireVersion.content_hash,
+        QuestionnaireVersion.first_loaded_at,
+        QuestionnaireVersion.locked,
+    )
+    with bind.connect() if isinstance(bind, Engine) else nullcontext(bind) as conn:
+        rows = [r for r in conn.execute(query).all() if r[4]]
+    return _changed(registry, rows)
+
+
+def _changed(registry: Registry, rows: Iterable[Any]) -> list[DefinitionError]:
+    published = {(r[0], r[1]): r[2] for r in rows}
+    recorded = {(r[0], r[1]): f"{r[3]:%Y-%m-%d}" for r in rows if r[3] is not None}
+    return check_published(registry, published, recorded)
+
+
 def register_versions(engine: Engine, registry: Registry) -> None:
     """Record each loaded version's hash; refuse changed content of locked versions."""
     with session(engine) as db:
         rows = {(r.questionnaire_id, r.version): r for r in db.exec(select(QuestionnaireVersion))}
-        locked = {key: r.content_hash for key, r in rows.items() if r.locked}
-        errors = check_published(registry, locked)
+        locked = [
+            (r.questionnaire_id, r.version, r.content_hash, r.first_loaded_at)
+            for r in rows.values()
+            if r.locked
+        ]
+        errors = _changed(registry, locked)
         if errors:
             raise DefinitionFileError(errors)
         for questionnaire in registry.all():

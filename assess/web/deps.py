@@ -25,8 +25,10 @@ from starlette.datastructures import FormData
 
 from assess.config import Settings
 from assess.db import session
+from assess.definitions.characters import forbidden_character
 from assess.models import StaffUser
 from assess.services.accounts import api_token_user
+from assess.services.errors import UnstorableText
 from assess.services.printing import Printer
 from assess.services.startup import Definitions
 from assess.vocab import Role
@@ -74,10 +76,19 @@ async def get_printer(request: Request) -> Printer:
     return context_of(request).printer
 
 
-async def get_form(request: Request) -> FormData:
+async def get_answers_form(request: Request) -> FormData:
     """The posted form, read before a sync endpoint runs in the thread pool, so
-    database work never blocks the event loop while a body is still arriving."""
+    database work never blocks the event loop while a body is still arriving.
+    Survey answers: their characters are checked question by question."""
     return await request.form()
+
+
+async def get_form(request: Request) -> FormData:
+    """The posted form, refused whole if a field holds characters no database keeps."""
+    form = await request.form()
+    if any(isinstance(v, str) and forbidden_character(v) for v in form.values()):
+        raise UnstorableText()
+    return form
 
 
 async def get_locale(request: Request) -> str:
@@ -95,6 +106,7 @@ DefinitionsDep = Annotated[Definitions, Depends(get_definitions)]
 PrinterDep = Annotated[Printer, Depends(get_printer)]
 LocaleDep = Annotated[str, Depends(get_locale)]
 FormDep = Annotated[FormData, Depends(get_form)]
+AnswersFormDep = Annotated[FormData, Depends(get_answers_form)]
 BaseUrlDep = Annotated[str, Depends(get_base_url)]
 # Ids in paths fit the database's integer columns: a larger number is a 422, not a database error.
 RowId = Annotated[int, Path(ge=1, le=2_147_483_647)]
@@ -104,7 +116,7 @@ RowId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 
 def get_staff(request: Request, db: DbDep) -> StaffUser:
-    user = session_user(request, db, context_of(request).secret)
+    user = session_user(request, db)
     if user is None:
         raise StaffRequired()
     request.state.staff = user  # the page header shows who is logged in
@@ -123,7 +135,7 @@ def get_api_user(request: Request, db: DbDep) -> StaffUser:
     if header.lower().startswith("bearer "):
         user = api_token_user(db, header[7:].strip())
     else:
-        user = session_user(request, db, context_of(request).secret)
+        user = session_user(request, db)
     if user is None:
         raise StaffRequired()
     return user

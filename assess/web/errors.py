@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from assess.services.errors import DomainError
+from assess.services.errors import DomainError, InvalidInput, TooManyStarts
 from assess.web.rendering import redirect, render
 from assess.web.sessions import AdminRequired, StaffRequired
 
@@ -51,10 +51,15 @@ async def refused(request: Request, exc: Exception):
     """A rule refused the request and no page handled it: say which rule."""
     assert isinstance(exc, DomainError)
     locale = getattr(request.state, "locale", "ja")
+    # Bad input, too many requests, or a rule refused it.
+    status = 400 if isinstance(exc, InvalidInput) else 429 if isinstance(exc, TooManyStarts) else 409
     if _api(request):
-        return JSONResponse({"detail": exc.text("en")}, status_code=409)
+        return JSONResponse({"detail": exc.text("en")}, status_code=status)
     return render(
-        request, "site/error.html", {"status": 409, "detail": exc.code, "message": exc.text(locale)}, 409
+        request,
+        "site/error.html",
+        {"status": status, "detail": exc.code, "message": exc.text(locale)},
+        status,
     )
 
 

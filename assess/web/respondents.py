@@ -9,6 +9,7 @@ from sqlmodel import Session
 from assess.models import Response
 from assess.questionnaire.model import Questionnaire
 from assess.questionnaire.registry import Registry
+from assess.services.inputs import small_int
 from assess.services.responses import find_response
 
 
@@ -41,12 +42,8 @@ def survey_context(
 
 def revision_of(form) -> int:
     """The revision a form was loaded at (optimistic locking); -1 when missing or garbled."""
-    value = form.get("revision", "")
-    return (
-        int(value)
-        if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 10
-        else -1
-    )
+    revision = small_int(form.get("revision", ""))
+    return -1 if revision is None else revision
 
 
 def response_locale(request: Request, response: Response) -> str:

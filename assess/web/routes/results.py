@@ -7,11 +7,11 @@ from fastapi import Request
 from assess.db import retry_locked
 from assess.models import Round
 from assess.presentation.answers import review_sections
-from assess.services.errors import Conflict, Locked, MissingAnswers
+from assess.services.errors import Conflict, Locked, MissingAnswers, RoundClosed, message_for
 from assess.services.feedback import response_feedback
 from assess.services.responses import load_answers, submit
 from assess.services.review import open_comments
-from assess.vocab import EDITABLE
+from assess.vocab import EDITABLE, RoundStatus
 from assess.web.csrf import FormRouter
 from assess.web.deps import BaseUrlDep, DbDep, DefinitionsDep, FormDep, LocaleDep, PrinterDep, on_db
 from assess.web.rendering import attachment, private, redirect, render
@@ -34,11 +34,14 @@ def review(
     locale = response_locale(request, response)
     sections = review_sections(questionnaire, load_answers(db, response.id), locale)
     context = survey_context(base_url, token, response, questionnaire, locale, open_comments(db, response))
+    closed = db.get(Round, response.round_id).status != RoundStatus.OPEN
     context.update(
         {
             "review": sections,
             "missing": sum(s["missing"] for s in sections),
-            "editable": response.status in EDITABLE,
+            "editable": response.status in EDITABLE and not closed,
+            # Why nothing can be changed: said on the page, the answers stay visible.
+            "closed": message_for(RoundClosed.code, locale) if closed and response.status in EDITABLE else "",
             "notice": request.query_params.get("n", ""),
         }
     )
@@ -55,6 +58,8 @@ def do_submit(token: str, form: FormDep, db: DbDep, definitions: DefinitionsDep)
         return redirect(f"/s/{token}/review?n=missing")
     except Conflict:
         return redirect(f"/s/{token}/review?n=conflict")
+    except RoundClosed:
+        return redirect(f"/s/{token}/review")
     except Locked:
         pass  # already submitted: show the results
     return redirect(f"/s/{token}/results")

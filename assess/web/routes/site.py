@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import FileResponse, PlainTextResponse
 
 from assess.presentation.sources import sources_html
+from assess.resources import STATIC_DIR
 from assess.web.deps import DefinitionsDep, LocaleDep
 from assess.web.rendering import render
 
@@ -15,6 +16,16 @@ router = APIRouter()
 @router.get("/healthz", include_in_schema=False)
 async def healthz() -> PlainTextResponse:  # async: no thread hop, answers promptly under load
     return PlainTextResponse("ok")
+
+
+@router.api_route("/favicon.ico", methods=["GET", "HEAD"], include_in_schema=False)
+async def favicon() -> FileResponse:
+    """Browsers ask for /favicon.ico on their own: the same SVG the pages link."""
+    return FileResponse(
+        STATIC_DIR / "img" / "favicon.svg",
+        media_type="image/svg+xml",
+        headers={"cache-control": "public, max-age=86400"},
+    )
 
 
 @router.get("/")

@@ -16,6 +16,7 @@ from assess.services.accounts import (
 )
 from assess.services.backup import download, recent_downloads
 from assess.services.errors import DomainError
+from assess.services.sessions import sign_out_everywhere
 from assess.vocab import Role
 from assess.web.csrf import FormRouter
 from assess.web.deps import AdminDep, BaseUrlDep, ContextDep, DbDep, FormDep, LocaleDep, RowId
@@ -80,6 +81,13 @@ def toggle_user(
     except DomainError as exc:
         return users_page(request, db, error=exc.text(locale), status=400)
     return redirect("/staff/users")
+
+
+@router.post("/staff/users/{user_id}/sign-out")
+def sign_out_user(request: Request, user_id: RowId, admin: AdminDep, db: DbDep):
+    """Ends every session of the account at once (a lost laptop, a shared computer)."""
+    sign_out_everywhere(db, admin, _user(db, user_id))
+    return redirect("/staff/users" if user_id != admin.id else "/staff/login")
 
 
 def tokens_page(request: Request, db, *, created=None, status=200):

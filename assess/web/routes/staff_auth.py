@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from fastapi import HTTPException, Request
 
+from assess.services import sessions
 from assess.services.accounts import MIN_PASSWORD, login, password_token_user, set_password, throttle_minutes
+from assess.services.sessions import end_session, sign_out_everywhere
 from assess.web.csrf import FormRouter
 from assess.web.deps import ContextDep, DbDep, FormDep
 from assess.web.rendering import redirect, render
-from assess.web.sessions import clear_session, session_user, set_session
+from assess.web.sessions import clear_session, session_token, session_user, set_session
 
 router = FormRouter()
 
@@ -24,7 +26,7 @@ def safe_next(target: str) -> str:
 
 @router.get("/staff/login")
 def login_page(request: Request, db: DbDep, context: ContextDep):
-    if session_user(request, db, context.secret) is not None:
+    if session_user(request, db) is not None:
         return redirect(safe_next(request.query_params.get("next", "")))
     return render(request, "staff/login.html", {"next": request.query_params.get("next", ""), "error": None})
 
@@ -47,12 +49,17 @@ def login_submit(request: Request, form: FormDep, db: DbDep, context: ContextDep
     if user is None:
         return render(request, "staff/login.html", {"next": target, "email": email, "error": "wrong"}, 401)
     response = redirect(target)
-    start_session(request, response, user, context)
+    start_session(request, response, user, db, context)
     return response
 
 
 @router.post("/staff/logout")
-def logout():
+def logout(request: Request, form: FormDep, db: DbDep):
+    """Ends this browser's session; with `everywhere`, every session of the account."""
+    user = session_user(request, db)
+    if user is not None and form.get("everywhere"):
+        sign_out_everywhere(db, user, user)
+    end_session(db, session_token(request))
     response = redirect("/staff/login")
     clear_session(response)
     return response
@@ -84,13 +91,13 @@ def password_submit(request: Request, token: str, form: FormDep, db: DbDep, cont
             {"token": token, "email": found[1].email, "error": error, "minimum": MIN_PASSWORD},
             400,
         )
-    user = set_password(db, token, password)
+    user = set_password(db, token, password)  # ends the account's other sessions
     response = redirect("/staff/responses")
-    start_session(request, response, user, context)
+    start_session(request, response, user, db, context)
     return response
 
 
-def start_session(request: Request, response, user, context) -> None:
-    set_session(
-        response, user, context.secret, context.settings.session_max_age, secure=request.url.scheme == "https"
-    )
+def start_session(request: Request, response, user, db, context) -> None:
+    max_age = context.settings.session_max_age
+    token = sessions.start_session(db, user, max_age)
+    set_session(response, token, max_age, secure=request.url.scheme == "https")

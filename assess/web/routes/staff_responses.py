@@ -11,11 +11,12 @@ from assess.i18n import gettext
 from assess.models import Company, Response, Round
 from assess.presentation.answers import review_sections
 from assess.presentation.explain import maturity_levels
-from assess.presentation.labels import STEP_BUTTONS
+from assess.presentation.labels import STEP_BUTTONS, profile_labels
 from assess.questionnaire.model import NARRATIVE_KEYS
 from assess.services.case_studies import case_study, company_narrative, consented, save_case_study
 from assess.services.errors import ConsentMissing, DomainError, NotAllowed, message_for
 from assess.services.feedback import questionnaire_of, response_feedback
+from assess.services.inputs import small_int
 from assess.services.reporting import Filters, filter_choices, list_responses, peer_comparison
 from assess.services.responses import load_answers
 from assess.services.review import act, add_note, history, steps_for
@@ -53,6 +54,7 @@ def responses(request: Request, staff: StaffDep, db: DbDep, definitions: Definit
             "filters": f,
             "rounds": list_rounds(db),
             "choices": filter_choices(db),
+            "names": profile_labels(registry.all(), locale),
             "statuses": list(ResponseStatus),
             "levels": [(level["id"], level["label"]) for level in maturity_levels(questionnaire, locale)],
             "areas": [(a.id, a.label.get(locale)) for a in questionnaire.areas],
@@ -168,7 +170,7 @@ def case_save(
     texts = {key: str(form.get(key, "")) for key in NARRATIVE_KEYS}
     position = str(form.get("position", "")).strip()
     included = form.get("included") == "1"
-    order = int(position) if position.isascii() and position.isdigit() and len(position) < 7 else 0
+    order = small_int(position, max_digits=6) or 0
     try:
         save_case_study(db, response, staff, questionnaire, answers, texts, included, order)
     except (ConsentMissing, NotAllowed) as exc:

@@ -11,7 +11,8 @@ from assess.models import Round
 from assess.presentation.charts import bar_tally, heat_map, quartile_chart
 from assess.presentation.explain import maturity_levels
 from assess.services.errors import DomainError, FormInvalid
-from assess.services.invitations import invitations_of, invite, read_csv
+from assess.services.invitation_csv import MAX_CSV_BYTES, UploadTooLarge, read_invitations, refused_lines
+from assess.services.invitations import invitations_of, invite
 from assess.services.printing import print_booklet
 from assess.services.reporting import round_overview
 from assess.services.rounds import (
@@ -39,7 +40,6 @@ from assess.web.deps import (
 from assess.web.rendering import attachment, redirect, render
 
 router = FormRouter()
-MAX_UPLOAD = 2_000_000  # bytes of an invitation CSV
 
 
 def get_round(db, round_id: int) -> Round:
@@ -133,7 +133,9 @@ def update(
     return redirect(f"/staff/rounds/{round_.id}")
 
 
-def detail_page(request, db, context, base_url: str, round_: Round, *, notice=None, error="", status=200):
+def detail_page(
+    request, db, context, base_url: str, round_: Round, *, notice=None, error="", csv_report=None, status=200
+):
     return render(
         request,
         "staff/round.html",
@@ -145,6 +147,7 @@ def detail_page(request, db, context, base_url: str, round_: Round, *, notice=No
             "public_link": f"{base_url}/r/{round_.slug}",
             "notice": notice,
             "error": error,
+            "csv_report": csv_report,  # (lines that would be invited, refused lines with reasons)
         },
         status,
     )
@@ -195,11 +198,24 @@ async def invite_csv(
 ):
     round_ = get_round(db, round_id)
     upload = form.get("file")
-    raw = await upload.read(MAX_UPLOAD) if hasattr(upload, "read") else b""
+    # One byte more than allowed tells a file at the limit from a larger one: never cut silently.
+    raw = await upload.read(MAX_CSV_BYTES + 1) if hasattr(upload, "read") else b""
     try:
-        tokens = invite(db, round_, staff.email, context.secret, read_csv(raw))
+        report = read_invitations(raw)
+        if report.refused:  # all or nothing: say what to fix, invite nobody yet
+            return detail_page(
+                request,
+                db,
+                context,
+                base_url,
+                round_,
+                csv_report=(len(report.entries), refused_lines(report, locale)),
+                status=400,
+            )
+        tokens = invite(db, round_, staff.email, context.secret, report.entries)
     except DomainError as exc:
-        return detail_page(request, db, context, base_url, round_, error=exc.text(locale), status=400)
+        status = 413 if isinstance(exc, UploadTooLarge) else 400
+        return detail_page(request, db, context, base_url, round_, error=exc.text(locale), status=status)
     return detail_page(request, db, context, base_url, round_, notice=len(tokens))
 
 

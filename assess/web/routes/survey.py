@@ -15,14 +15,24 @@ from assess.questionnaire.conditions import visibility
 from assess.questionnaire.model import Questionnaire
 from assess.questionnaire.pages import validate_page
 from assess.questionnaire.types import answer_text
-from assess.services.errors import Conflict, Locked
+from assess.services.errors import Conflict, Locked, RoundClosed, TooManyStarts
 from assess.services.invitations import find_invitation, start_from_invitation
 from assess.services.responses import load_answers, resume_section, save_answers, start_response
 from assess.services.review import open_comments
 from assess.services.rounds import find_round
+from assess.services.throttling import allow
 from assess.vocab import EDITABLE, ResponseStatus, RoundAccess, RoundStatus
 from assess.web.csrf import FormRouter
-from assess.web.deps import BaseUrlDep, ContextDep, DbDep, DefinitionsDep, FormDep, LocaleDep, on_db, run_db
+from assess.web.deps import (
+    AnswersFormDep,
+    BaseUrlDep,
+    ContextDep,
+    DbDep,
+    DefinitionsDep,
+    LocaleDep,
+    on_db,
+    run_db,
+)
 from assess.web.fragments import fill, section_html
 from assess.web.rendering import private, redirect, render
 from assess.web.respondents import respondent, response_locale, revision_of, survey_context
@@ -62,10 +72,20 @@ def start_page(request: Request, slug: str, db: DbDep, definitions: DefinitionsD
 
 @router.post("/r/{slug}/start")
 @on_db
-def start(slug: str, db: DbDep, definitions: DefinitionsDep, locale: LocaleDep):
+def start(
+    request: Request,
+    slug: str,
+    db: DbDep,
+    definitions: DefinitionsDep,
+    locale: LocaleDep,
+    context: ContextDep,
+):
     round_ = visible_round(db, slug)
     if round_.status != RoundStatus.OPEN or round_.access != RoundAccess.OPEN:
         raise HTTPException(403, detail="closed" if round_.status != RoundStatus.OPEN else "invitation")
+    address = request.client.host if request.client else "unknown"
+    if not allow(db, "response.start", address, context.settings.start_limit):
+        raise TooManyStarts()
     questionnaire = definitions.registry.get(round_.questionnaire_id, round_.questionnaire_version)
     _, token = retry_locked(lambda: start_response(db, round_, questionnaire, locale))
     return redirect(f"/s/{token}/welcome")
@@ -194,12 +214,15 @@ async def show_section(
     def load():
         response, questionnaire = respondent(db, context.definitions.registry, token)
         answers = load_answers(db, response.id) if response.status in EDITABLE else {}
-        return response, questionnaire, answers, open_comments(db, response)
+        closed = db.get(Round, response.round_id).status != RoundStatus.OPEN
+        return response, questionnaire, answers, open_comments(db, response), closed
 
-    response, questionnaire, answers, comments = await run_db(db, load)
+    response, questionnaire, answers, comments, closed = await run_db(db, load)
     locale = response_locale(request, response)
     if response.status not in EDITABLE:
         return private(redirect(f"/s/{token}/results"))
+    if closed:
+        return private(redirect(f"/s/{token}/review"))
     section = questionnaire.section_index.get(section_id)
     if section is None:
         raise HTTPException(404)
@@ -225,7 +248,7 @@ def save_section(
     request: Request,
     token: str,
     section_id: str,
-    form: FormDep,
+    form: AnswersFormDep,
     db: DbDep,
     context: ContextDep,
     locale: LocaleDep,
@@ -256,6 +279,8 @@ def save_section(
         saved = retry_locked(
             lambda: save_answers(db, response, result.values, revision_of(form), questionnaire)
         )
+    except RoundClosed:
+        return redirect(f"/s/{token}/review")  # shows what was saved, and why nothing changes now
     except Locked:
         return redirect(f"/s/{token}/results")
     except Conflict:
