@@ -22,7 +22,8 @@ from assess import db
 from assess.cli.main import app
 from assess.definitions import reader
 from assess.definitions.errors import CATALOGUE
-from assess.definitions.reader import MAX_BYTES, read_source, read_yaml
+from assess.definitions.reader import read_yaml
+from assess.definitions.source import MAX_BYTES, read_source
 from assess.models import QuestionnaireVersion
 from assess.questionnaire.loader import load_file, load_text
 from assess.questionnaire.registry import Registry, check_published, load_files

@@ -12,11 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import stat
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -24,12 +21,12 @@ from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
 from assess.definitions.errors import DefinitionError, make_error
+from assess.definitions.source import MAX_BYTES, too_large
+from assess.definitions.syntax import syntax_error
 
 KeyPath = tuple[str | int, ...]  # where a value sits in a file: keys and list indices
 
-MAX_BYTES = 1_000_000  # 1 MB: the shipped definitions are under 200 KB
 MAX_DEPTH = 40  # nested mappings and lists: the shipped definitions need 9
-SIZE_LIMIT = "1 MB (1,000,000 bytes)"
 
 # libyaml's parser is five times faster than PyYAML's own; both give the same events.
 _FAST_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -83,120 +80,6 @@ def _text_keys(data: object) -> object:
     return data if isinstance(data, (str, int, float, bool, type(None))) else str(data)
 
 
-# --- reading the file -----------------------------------------------------------------------------
-
-
-def read_source(path: str | os.PathLike[str], file: str) -> tuple[str | None, list[DefinitionError]]:
-    """The text of a definition file, or one coded error saying why it cannot be used.
-
-    Checked before any parsing: it is a readable regular file of at most MAX_BYTES,
-    binary-free UTF-8 text. A pipe or device is never opened, so nothing blocks.
-    """
-    path = Path(path)
-    try:
-        info = path.stat()
-    except OSError as exc:
-        return None, [_unreadable(path, file, exc)]
-    if stat.S_ISDIR(info.st_mode):
-        return None, [
-            make_error(
-                "Q109",
-                file,
-                0,
-                "",
-                reason="it is a directory, not a file",
-                fix_hint=f"give the definition files in it, e.g. {path}/*.yaml",
-            )
-        ]
-    if not stat.S_ISREG(info.st_mode):
-        return None, [
-            make_error(
-                "Q109",
-                file,
-                0,
-                "",
-                reason="it is not a regular file (a device, pipe or socket)",
-                fix_hint="give a YAML text file",
-            )
-        ]
-    if info.st_size > MAX_BYTES:
-        return None, [_too_large(file, info.st_size)]
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        return None, [_unreadable(path, file, exc)]
-    if len(data) > MAX_BYTES:  # it grew since stat
-        return None, [_too_large(file, len(data))]
-    return decode(data, file)
-
-
-def _unreadable(path: Path, file: str, exc: OSError) -> DefinitionError:
-    if isinstance(exc, FileNotFoundError):
-        reason, fix = "it does not exist", "check the path and the file name"
-    elif isinstance(exc, NotADirectoryError):
-        reason, fix = "a part of its path is a file, not a folder", "check the path"
-    elif isinstance(exc, PermissionError):
-        reason = "permission denied"
-        fix = "make it readable by the user who runs assess (e.g. chmod a+r FILE)"
-    elif isinstance(exc, IsADirectoryError):
-        reason, fix = "it is a directory, not a file", f"give the definition files in it, e.g. {path}/*.yaml"
-    else:
-        reason, fix = exc.strerror or type(exc).__name__, "check that the file is there and readable"
-    return make_error("Q109", file, 0, "", reason=reason, fix_hint=fix)
-
-
-def _too_large(file: str, size: int) -> DefinitionError:
-    return make_error("Q110", file, 0, "", size=f"{size:,}", limit=SIZE_LIMIT)
-
-
-def decode(data: bytes, file: str) -> tuple[str | None, list[DefinitionError]]:
-    """UTF-8 text from a file's bytes, or Q111 (binary) / Q112 (not UTF-8) with where it went wrong."""
-    for bom, name in (
-        (b"\xff\xfe\x00\x00", "UTF-32"),
-        (b"\x00\x00\xfe\xff", "UTF-32"),
-        (b"\xff\xfe", "UTF-16"),
-    ):
-        if data.startswith(bom) or (name == "UTF-16" and data.startswith(b"\xfe\xff")):
-            return None, [
-                make_error("Q112", file, 1, "", detail=f"it is {name} text (it starts with a {name} mark)")
-            ]
-    nul = data.find(b"\x00")
-    if nul >= 0:
-        head = data[:200]
-        if len(head) >= 4 and (head[1::2].count(0) > len(head) // 3 or head[0::2].count(0) > len(head) // 3):
-            return None, [
-                make_error("Q112", file, 1, "", detail="it looks like UTF-16 text (every other byte is 0)")
-            ]
-        line = data.count(b"\n", 0, nul) + 1
-        detail = f"it contains a NUL byte at line {line} (byte offset {nul}), so it is probably a binary file"
-        return None, [
-            make_error(
-                "Q111", file, line, "", detail=detail, fix_hint="give the YAML text file of the definition"
-            )
-        ]
-    try:
-        return data.decode("utf-8"), []
-    except UnicodeDecodeError as exc:
-        start = exc.start
-        line = data.count(b"\n", 0, start) + 1
-        line_start = data.rfind(b"\n", 0, start) + 1
-        column = len(data[line_start:start].decode("utf-8", "replace")) + 1
-        detail = (
-            f"byte 0x{data[start]:02X} at line {line}, column {column} (byte offset {start}) is not UTF-8"
-            + _guess_encoding(data)
-        )
-        return None, [make_error("Q112", file, line, "", detail=detail)]
-
-
-def _guess_encoding(data: bytes) -> str:
-    try:
-        data.decode("cp932")
-    except UnicodeDecodeError:
-        return ""
-    return "; the file may be in Shift_JIS"
-
-
 # --- reading YAML ---------------------------------------------------------------------------------
 
 
@@ -219,7 +102,7 @@ class _Frame:
 def read_yaml(text: str, file: str) -> tuple[Document | None, list[DefinitionError]]:
     """Plain values and their lines from YAML text, or the errors that stop reading it."""
     if len(text) > MAX_BYTES // 4 and len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
-        return None, [_too_large(file, len(text.encode("utf-8", "surrogatepass")))]
+        return None, [too_large(file, len(text.encode("utf-8", "surrogatepass")))]
     bad = _NON_PRINTABLE.search(text)
     if bad:
         return None, [_control_character(text, bad.start(), file)]
@@ -455,163 +338,3 @@ def _second_document(file: str, event: yaml.Event) -> DefinitionError:
         detail="a second YAML document starts here ('---'); a definition file holds one",
         fix_hint="remove the '---' line, or move the second document into a file of its own",
     )
-
-
-# --- syntax errors in plain words -----------------------------------------------------------------
-
-
-@dataclass
-class _Syntax:
-    """A PyYAML syntax error and the text around it (libyaml's or PyYAML's wording)."""
-
-    file: str
-    lines: list[str]
-    problem: str
-    context: str
-    line: int  # of the problem, 1-based
-    column: int  # of the problem, 0-based
-    start: int  # line of the context, e.g. where an unclosed bracket opened
-    start_column: int
-
-    def source(self, number: int) -> str:
-        return self.lines[number - 1] if 0 < number <= len(self.lines) else ""
-
-    def indent(self, number: int) -> str:
-        text = self.source(number)
-        return text[: len(text) - len(text.lstrip(" \t"))]
-
-    def q100(self, at: int, detail: str, fix: str) -> DefinitionError:
-        return make_error("Q100", self.file, at, "", detail=detail, fix_hint=fix)
-
-
-def syntax_error(exc: yaml.MarkedYAMLError, text: str, file: str) -> DefinitionError:
-    """One coded error for a PyYAML syntax error, at the line that matters."""
-    mark = exc.problem_mark or exc.context_mark
-    context = exc.context_mark or mark
-    found = _Syntax(
-        file,
-        text.splitlines(),
-        exc.problem or "",
-        exc.context or "",
-        mark.line + 1 if mark else 1,
-        mark.column if mark else 0,
-        context.line + 1 if context else 1,
-        context.column if context else 0,
-    )
-    for explain in (_tabs, _indentation, _colon, _unclosed, _other):
-        error = explain(found)
-        if error is not None:
-            return error
-    raise AssertionError("unreachable: _other always explains")  # pragma: no cover
-
-
-def _tabs(s: _Syntax) -> DefinitionError | None:
-    if s.source(s.line)[s.column : s.column + 1] == "\t" or "tab" in s.problem or "\t" in s.indent(s.line):
-        return make_error("Q115", s.file, s.line, "")
-    if "\t" in s.indent(s.start):
-        return make_error("Q115", s.file, s.start, "")
-    return None
-
-
-def _spaces(n: int) -> str:
-    return f"{n} space" + ("" if n == 1 else "s")
-
-
-def _indentation(s: _Syntax) -> DefinitionError | None:
-    if not any(p in s.problem for p in ("block end", "expected key", "'-' indicator")):
-        return None
-    here, there = len(s.indent(s.line)), _spaces(s.start_column)
-    if "collection" in s.context and here == s.start_column:
-        detail = f" (a key among the '- ' items of the list that starts at line {s.start})"
-    elif "collection" in s.context:
-        detail = (
-            f" ({_spaces(here)}; the '- ' items of the list that starts at line {s.start} are at {there})"
-        )
-    else:
-        detail = f" ({_spaces(here)}; the keys of the mapping that starts at line {s.start} are at {there})"
-    return make_error(
-        "Q116",
-        s.file,
-        s.line,
-        "",
-        detail=detail,
-        fix_hint="indent it with exactly as many spaces as the keys or '- ' items it belongs with; "
-        "the keys of a list item start two spaces after its '-'",
-    )
-
-
-def _colon(s: _Syntax) -> DefinitionError | None:
-    if "sequence entries are not allowed" in s.problem:
-        return s.q100(
-            s.line,
-            "a '- ' list item cannot start on the line of its key",
-            "start the list on the next line, indented by two more spaces",
-        )
-    if "could not find expected ':'" in s.problem:
-        return s.q100(
-            s.start,
-            "this line has no ':' after its key (or it continues the text of the line above)",
-            "write 'key: value'; put text over several lines in quotes",
-        )
-    if "mapping values are not allowed" not in s.problem:
-        return None
-    if re.search(r":(\s|$)", s.source(s.line)[: s.column].lstrip(" -")):
-        return s.q100(
-            s.line,
-            "a value contains ': ', which YAML reads as the start of another key",
-            'put the value in quotes, e.g. label: "Note: ..."',
-        )
-    above = _line_above(s.lines, s.line)
-    if above and len(s.indent(s.line)) > len(s.indent(above)):
-        return make_error(
-            "Q116",
-            s.file,
-            s.line,
-            "",
-            detail=f" ({_spaces(len(s.indent(s.line)))}, more than line {above}, which already has a value)",
-            fix_hint="indent it like the key above it; only the content of a key with nothing after "
-            "its ':' is indented further",
-        )
-    return s.q100(
-        s.line, "a ':' here cannot start a key", "check the indentation, or quote text that holds ': '"
-    )
-
-
-def _unclosed(s: _Syntax) -> DefinitionError | None:
-    if "quoted scalar" in s.context and "end of stream" in s.problem:
-        return s.q100(
-            s.start, "the quoted text that starts on this line is never closed", "add the closing quote"
-        )
-    if "flow sequence" not in s.context and "flow mapping" not in s.context:
-        return None
-    kind, opening, closing = ("list", "[", "]") if "sequence" in s.context else ("mapping", "{", "}")
-    return s.q100(
-        s.start,
-        f"the {kind} opened with '{opening}' on this line is not closed, or two of its items lack a ',' "
-        f"between them (found at line {s.line}, column {s.column + 1})",
-        f"close it with '{closing}' and separate the items with ','; quote text that holds ':' or ','",
-    )
-
-
-def _other(s: _Syntax) -> DefinitionError:
-    char = s.source(s.line)[s.column : s.column + 1]
-    if "escape" in s.problem:
-        return s.q100(
-            s.line,
-            "unknown escape sequence in a double-quoted text",
-            "write \\\\ for a backslash, or use single quotes",
-        )
-    if "cannot start any token" in s.problem and char:
-        return s.q100(s.line, f"a value cannot start with '{char}'", "put the value in quotes")
-    where = f" ({s.context} that starts at line {s.start})" if s.context else ""
-    return s.q100(
-        s.line, f"{s.problem or s.context or 'syntax error'}{where}", "correct the YAML syntax at this line"
-    )
-
-
-def _line_above(lines: list[str], line: int) -> int:
-    for number in range(line - 1, 0, -1):
-        stripped = lines[number - 1].strip()
-        if stripped and not stripped.startswith("#"):
-            return number
-    return 0

@@ -2,7 +2,7 @@
 
 `load_text` collects every error of a file before giving up; only a file with
 no errors becomes an immutable `Questionnaire`. `load_file` first makes sure the
-file can be read at all (see `assess.definitions.reader.read_source`) and that
+file can be read at all (see `assess.definitions.source.read_source`) and that
 start-up would load it (a `.yaml` file).
 """
 
@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
 from assess.definitions.errors import DefinitionError, make_error
-from assess.definitions.reader import content_hash, read_source, read_yaml
+from assess.definitions.reader import content_hash, read_yaml
+from assess.definitions.source import read_source
 from assess.questionnaire.model import Questionnaire
 from assess.questionnaire.schema import SchemaChecker
 

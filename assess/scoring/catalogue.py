@@ -19,7 +19,8 @@ from assess.definitions.errors import (
     make_error,
     valid_list,
 )
-from assess.definitions.reader import KeyPath, content_hash, read_source, read_yaml
+from assess.definitions.reader import KeyPath, content_hash, read_yaml
+from assess.definitions.source import read_source
 from assess.definitions.text import Text
 from assess.questionnaire.model import Questionnaire
 from assess.scoring.result import GoalLevel
