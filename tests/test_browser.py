@@ -46,6 +46,9 @@ def begin(page, live) -> None:
     page.goto(f"{live.url}/r/saga-2019")
     page.get_by_role("button", name="回答を始める").click()
     page.get_by_role("link", name="始める").click()
+    # The click only starts the navigation; wait until the section page has loaded.
+    page.wait_for_url("**/p/**")
+    page.wait_for_load_state()
 
 
 def answer_all_sections(page, label_prefix: str | None = None, check_axe: bool = False) -> None:
