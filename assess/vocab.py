@@ -48,6 +48,17 @@ class ReviewAction(StrEnum):
     RESUBMIT = "resubmit"  # the company's, after a return
 
 
+class ActionStatus(StrEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    NOT_FEASIBLE = "not_feasible"
+
+
+# Still to do: due dates of these count on the dashboard.
+OPEN_ACTIONS = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
+
+
 class Role(StrEnum):
     STAFF = "staff"
     ADMIN = "admin"

@@ -59,7 +59,8 @@ def test_demo_round_trip_keeps_every_row(monkeypatch, new_database, tmp_path, de
         create_app(target).state.context.engine.dispose()
     restored = run(monkeypatch, target, "import", str(backup))
     assert restored.exit_code == 0, restored.output
-    assert "17 response" in restored.output and "8 case_study" in restored.output
+    assert "21 response" in restored.output and "12 case_study" in restored.output
+    assert "16 action" in restored.output
     assert ("assess user link" in restored.output) is not hashes
 
     before, after = make_engine(demo_source.db_url), make_engine(target.db_url)
@@ -102,7 +103,7 @@ def test_demo_round_trip_keeps_every_row(monkeypatch, new_database, tmp_path, de
         started = client.post("/r/saga-2019/start", data={"csrf_token": csrf_of(start.text)})
         assert started.status_code == 303
         with session(application.state.context.engine) as db:
-            assert len(db.exec(select(Response)).all()) == 18
+            assert len(db.exec(select(Response)).all()) == 22
     finally:
         client.close()
         application.state.context.engine.dispose()
@@ -111,10 +112,10 @@ def test_demo_round_trip_keeps_every_row(monkeypatch, new_database, tmp_path, de
 def test_import_refuses_a_database_with_data(monkeypatch, tmp_path, demo_source):
     backup = tmp_path / "backup.json"
     run(monkeypatch, demo_source, "export", str(backup))
-    refused(run(monkeypatch, demo_source, "import", str(backup)), "the database is not empty", "3 round")
+    refused(run(monkeypatch, demo_source, "import", str(backup)), "the database is not empty", "4 round")
     engine = make_engine(demo_source.db_url)
     with session(engine) as db:
-        assert len(db.exec(select(Round)).all()) == 3  # nothing added, nothing lost
+        assert len(db.exec(select(Round)).all()) == 4  # nothing added, nothing lost
     engine.dispose()
 
 

@@ -67,3 +67,18 @@ def test_catalogues_compile_without_errors():
     for locale in ("ja", "en"):
         problems = [(message.id, errors) for message, errors in catalogue(locale).check() if errors]
         assert problems == [], problems
+
+
+def test_python_code_marks_its_messages_for_the_catalogue():
+    """gettext(locale, "text") hides "text" from extraction (its first argument is the locale):
+    Python code passes N_("text") instead, and plural forms live in templates."""
+    import ast
+
+    hidden = []
+    for path in (ROOT / "assess").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("gettext", "ngettext")):
+                continue
+            if any(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in node.args[1:]):
+                hidden.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not hidden, f"messages the catalogue cannot see: {hidden}"

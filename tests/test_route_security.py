@@ -7,18 +7,37 @@ import re
 import pytest
 
 from assess.web.routes import (
+    actions,
     api,
+    api_companies,
     results,
     site,
     staff_admin,
     staff_auth,
+    staff_companies,
+    staff_home,
+    staff_invitations,
     staff_responses,
     staff_rounds,
     survey,
 )
 from tests.helpers import add_round, csrf_of, log_in, make_user, submitted
 
-MODULES = (site, survey, results, staff_auth, staff_responses, staff_rounds, staff_admin, api)
+MODULES = (
+    site,
+    survey,
+    results,
+    actions,
+    staff_auth,
+    staff_home,
+    staff_responses,
+    staff_rounds,
+    staff_invitations,
+    staff_companies,
+    staff_admin,
+    api,
+    api_companies,
+)
 PUBLIC_STAFF = {"/staff/login", "/staff/logout", "/staff/password/{token}"}
 ADMIN_PREFIXES = ("/staff/users", "/staff/tokens", "/staff/backup")
 

@@ -5,15 +5,18 @@ from __future__ import annotations
 import typer
 
 from assess.cli.common import BASE_URL, database, definitions
+from assess.config import Settings
 from assess.services.demo import (
     COMPANIES,
     DEMO_EMAIL,
     DEMO_PASSWORD,
     DEMO_ROUNDS,
+    EARLIER,
     create_demo,
     create_demo_rounds,
     has_data,
 )
+from assess.vocab import RoundStatus
 
 
 def demo(
@@ -22,8 +25,9 @@ def demo(
         help="Address the app is served at, for the links printed (match assess serve's --host/--port).",
     ),
 ) -> None:
-    """On an empty database: survey rounds of 2019 (questionnaire version 1) and 2025 (version 2)
-    with fictional companies at every stage (draft, submitted, returned, approved with case studies)."""
+    """On an empty database: survey rounds of 2019 (questionnaire version 1), 2024 and 2025 (version 2)
+    with fictional companies at every stage (draft, submitted, returned, approved with case studies);
+    some answered in both 2024 and 2025 and keep an action plan."""
     base = base_url.rstrip("/")
     loaded = definitions()
     with database() as db:
@@ -31,10 +35,12 @@ def demo(
             typer.echo("demo: the database has data already; nothing to do")
             return
         rounds = create_demo_rounds(db, loaded.registry)
-        links = create_demo(db, rounds, loaded.registry, loaded.practices)
-    typer.echo(f"demo: {len(DEMO_ROUNDS)} survey rounds and {len(COMPANIES)} fictional responses created")
-    for fields in DEMO_ROUNDS:
-        typer.echo(f"  answer as a new company: {base}/r/{fields['slug']}")
+        links = create_demo(db, rounds, loaded.registry, loaded.practices, Settings().resolved_secret_key())
+    responses = len(COMPANIES) + len(EARLIER)
+    typer.echo(f"demo: {len(DEMO_ROUNDS)} survey rounds and {responses} fictional responses created")
+    for round_ in rounds.values():
+        if round_.status == RoundStatus.OPEN:
+            typer.echo(f"  answer as a new company: {base}/r/{round_.slug}")
     company, token = next(iter(links.items()))
     typer.echo(f"  results of {company}: {base}/s/{token}/results")
     typer.echo(f"  staff workspace: {base}/staff  (log in as {DEMO_EMAIL} / {DEMO_PASSWORD})")

@@ -9,6 +9,7 @@ from assess.config import Settings
 from assess.i18n import gettext
 from assess.services import invitations
 from assess.services.audit import SYSTEM
+from assess.services.companies import InviteEntry
 from assess.services.errors import DomainError, FormInvalid
 from assess.services.rounds import FIELD_MESSAGES, RoundForm, create_round, find_round, list_rounds
 from assess.vocab import RoundAccess, RoundStatus
@@ -22,6 +23,7 @@ def add(
     name_ja: str = typer.Option(..., "--name-ja", help="Name in Japanese."),
     name_en: str = typer.Option(..., "--name-en", help="Name in English."),
     fiscal_year: str = typer.Option(..., "--fiscal-year", help="Fiscal year, e.g. 2019."),
+    closes_on: str = typer.Option("", "--closes-on", help="Last day for answers, YYYY-MM-DD (optional)."),
     region: str = typer.Option("", help="Region, e.g. Saga Prefecture."),
     questionnaire: str = typer.Option("community-sme", help="Questionnaire id."),
     version: int = typer.Option(0, help="Questionnaire version (default: the latest loaded)."),
@@ -39,6 +41,7 @@ def add(
         name_ja=name_ja,
         name_en=name_en,
         fiscal_year=fiscal_year,
+        closes_on=closes_on,
         region=region,
         questionnaire=f"{questionnaire}:{version}" if version else questionnaire,
         status=status,
@@ -75,15 +78,18 @@ def invite(
     round_slug: str = typer.Argument(..., help="The round's slug."),
     company: str = typer.Argument(..., help="Company name."),
     note: str = typer.Option("", help="Contact notes kept with the company."),
+    code: str = typer.Option(
+        "", help="A stable company code (e.g. the corporate number): an existing company with it is invited."
+    ),
 ) -> None:
-    """Create an invitation link for a named company."""
+    """Create an invitation link for a named company (an existing one when its code matches)."""
     with database() as db:
         round_ = find_round(db, round_slug)
         if round_ is None:
             fail(f"no round '{round_slug}'")
         try:
             [token] = invitations.invite(
-                db, round_, SYSTEM, Settings().resolved_secret_key(), [(company, note)]
+                db, round_, SYSTEM, Settings().resolved_secret_key(), [InviteEntry(company, note, code)]
             )
         except DomainError as exc:
             fail(exc.text("en"))

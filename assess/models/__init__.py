@@ -1,5 +1,6 @@
 """Tables (SQLModel), in families. Every change here needs an Alembic migration (a test checks)."""
 
+from assess.models.actions import Action, ActionComment
 from assess.models.common import Vocabulary, utcnow
 from assess.models.limits import RateEvent
 from assess.models.review import AuditEvent, CaseStudy, ReviewEvent
@@ -22,6 +23,8 @@ from assess.models.survey import (
 )
 
 __all__ = [
+    "Action",
+    "ActionComment",
     "Answer",
     "ApiToken",
     "AuditEvent",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
@@ -36,6 +36,7 @@ class Round(SQLModel, table=True):
     name_en: str = Field(max_length=200)
     region: str = Field(default="", max_length=100)
     fiscal_year: int
+    closes_on: date | None = None  # the last day answers are taken, as the organiser announced it
     questionnaire_id: str = Field(max_length=100)
     questionnaire_version: int
     status: RoundStatus = Field(default=RoundStatus.OPEN, sa_type=Vocabulary(RoundStatus, 20))
@@ -62,6 +63,9 @@ class Company(SQLModel, table=True):
     """A company, filled from the profile section and used for filtering."""
 
     id: int | None = Field(default=None, primary_key=True)
+    # A stable code staff may give, such as the 13-digit corporate number (法人番号):
+    # it finds the same company again in later rounds.
+    code: str | None = Field(default=None, max_length=40, unique=True, index=True)
     name: str = Field(default="", max_length=200, index=True)
     prefecture: str = Field(default="", max_length=40, index=True)
     municipality: str = Field(default="", max_length=100)
@@ -70,6 +74,8 @@ class Company(SQLModel, table=True):
     founded: int | None = None
     legal_form: str = Field(default="", max_length=60)
     contact_note: str = Field(default="")
+    # The company agreed, on its action plan page, to show its plan in its published case study.
+    plan_published: bool = Field(default=False)
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -112,6 +118,8 @@ class Response(SQLModel, table=True):
     overall_score: float | None = Field(default=None, index=True)
     overall_level: str | None = Field(default=None, max_length=40)
     scored_with: str | None = Field(default=None, max_length=64)  # scoring.fingerprint of the cached scores
+    # The company's earlier response whose answers this one started from (carry-forward).
+    carried_from_id: int | None = Field(default=None, foreign_key="response.id")
 
 
 class Answer(SQLModel, table=True):
@@ -124,6 +132,8 @@ class Answer(SQLModel, table=True):
     question_id: str = Field(max_length=120)
     value: Any = Field(sa_column=Column(JSON, nullable=False))
     updated_at: datetime = Field(default_factory=utcnow)
+    # Set while the answer is carried from an earlier response and not yet confirmed.
+    carried_from_id: int | None = Field(default=None, foreign_key="response.id")
 
 
 class ResponseScore(SQLModel, table=True):

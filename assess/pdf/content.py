@@ -21,6 +21,7 @@ from assess.presentation.labels import NARRATIVE_NAMES
 from assess.questionnaire.model import Questionnaire
 from assess.scoring import score
 from assess.scoring.catalogue import PracticeCatalogue
+from assess.services.actions import published_plan
 from assess.services.case_studies import BookletEntry, booklet_entries, consented
 from assess.services.startup import Definitions
 
@@ -95,6 +96,7 @@ def case_view(entry: BookletEntry, catalogue: PracticeCatalogue, locale: str, nu
             rows, maturity_levels(questionnaire, locale), gettext(locale, N_("Scores by area")), width=520
         ),
         "digest": "",
+        "actions": [],
     }
 
 
@@ -120,7 +122,9 @@ def booklet_content(
     for number, entry in enumerate(booklet_entries(db, round_ids, definitions.registry), 1):
         name = entry.round.region or entry.round.name(locale)
         region = regions.setdefault(name, {"name": name, "index": len(regions), "cases": []})
-        region["cases"].append(case_view(entry, definitions.practices, locale, number))
+        case = case_view(entry, definitions.practices, locale, number)
+        case["actions"] = published_plan(db, entry.company, definitions.practices, locale)
+        region["cases"].append(case)
     return _booklet(rounds, locale, sources, list(regions.values()))
 
 

@@ -11,8 +11,10 @@ from assess.models import Company, Response, Round
 from assess.pdf.content import booklet_content
 from assess.pdf.render import CHUNK_CASES, RenderError, css_string, render_booklet, render_html, render_single
 from assess.presentation.sources import sources_html
+from assess.services.actions import plan_rows
 from assess.services.feedback import response_feedback
 from assess.services.printing import NothingToPrint, PrintFailed, Progress
+from assess.services.progress import progress_for
 from assess.services.startup import Definitions
 from assess.templating import i18n_context, make_environment
 
@@ -65,6 +67,9 @@ class PdfPrinter:
                 "response": response,
                 "title": gettext(locale, N_("Sustainability feedback report")),
                 "sources": sources_html(),
+                "progress": progress_for(db, self.definitions, response, locale, medium="print"),
+                # The company's action plan by due date, for print/_actions.html.
+                "actions": plan_rows(db, response.company_id, self.definitions.practices, locale, sort="due"),
             }
         )
         return render_html(html)[0]

@@ -373,3 +373,61 @@ def heat_map(rows: list[dict], goals: list[tuple[int, str]], title: str, cell: i
                 )
             )
     return svg(width, height, "chart heat", title, parts)
+
+
+FUNNEL_FONT, FUNNEL_ROW, FUNNEL_BAR = 13, 28, 16  # font size, row height and bar height
+FUNNEL_PLOT_MIN = 140  # the bars get at least this much room; the picture widens for long labels
+
+
+def funnel_chart(stages: list[tuple[str, int]], title: str, title_id: str = "", width: int = 320) -> Markup:
+    """One horizontal bar per stage ({label, count}), from the first stage down, each as long as
+    its count against the largest. The label column and the room for the counts are measured
+    (with a tenth spare, as real fonts run wider than `text_width` estimates), so no label is cut
+    in either language; the description gives every stage with its count."""
+    spare = 1.1
+    label_w = max([text_width(label, FUNNEL_FONT) * spare for label, _ in stages] or [0]) + 10
+    most = max([n for _, n in stages] or [0])
+    count_w = text_width(str(most), FUNNEL_FONT) * spare + 8
+    width = max(width, int(label_w + FUNNEL_PLOT_MIN + count_w + 0.999))
+    plot_w = width - label_w - count_w
+    parts = [el("desc", "; ".join(f"{label}: {n}" for label, n in stages))] if stages else []
+    for i, (label, n) in enumerate(stages):
+        middle = i * FUNNEL_ROW + FUNNEL_ROW / 2
+        baseline = middle + FUNNEL_FONT * 0.35
+        parts.append(
+            el(
+                "text",
+                label,
+                x=float(label_w - 8),
+                y=baseline,
+                font_size=FUNNEL_FONT,
+                text_anchor="end",
+                fill=INK,
+            )
+        )
+        w = plot_w * n / most if most else 0.0
+        if n:
+            w = max(w, 2.0)  # a count of one in thousands still shows
+        parts.append(
+            el(
+                "rect",
+                x=float(label_w),
+                y=middle - FUNNEL_BAR / 2,
+                width=float(w),
+                height=FUNNEL_BAR,
+                rx=2,
+                fill=BAR,
+            )
+        )
+        parts.append(
+            el(
+                "text",
+                n,
+                x=float(label_w + w + 5),
+                y=baseline,
+                font_size=FUNNEL_FONT,
+                font_weight="bold",
+                fill=INK,
+            )
+        )
+    return svg(width, max(1, len(stages)) * FUNNEL_ROW, "chart funnel", title, parts, title_id=title_id)

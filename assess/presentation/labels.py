@@ -68,3 +68,16 @@ def profile_labels(questionnaires: Iterable[Questionnaire], locale: str) -> dict
             for option in question.options if question is not None else ():
                 labels[field][option.value] = option.label.get(locale)
     return labels
+
+
+# --- action plans (services/actions.py) ---
+from assess.vocab import ActionStatus  # noqa: E402  (appended with the action plans)
+
+ACTION_STATUS_NAMES = {
+    ActionStatus.PLANNED: N_("Planned"),
+    ActionStatus.IN_PROGRESS: N_("In progress"),
+    ActionStatus.DONE: N_("Done"),
+    ActionStatus.NOT_FEASIBLE: N_("Not feasible"),
+}
+# label() in templates names action statuses too (no stored string above means the same).
+LABELS.update({str(key): name for key, name in ACTION_STATUS_NAMES.items()})

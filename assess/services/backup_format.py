@@ -12,17 +12,29 @@ import difflib
 import json
 import math
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, Integer, String, Table, TypeDecorator, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    Integer,
+    String,
+    Table,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlmodel import SQLModel
 
 from assess import __version__
 from assess.models import Vocabulary  # importing the models fills SQLModel.metadata
 
 FORMAT = "assess-backup"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: company codes, closing dates, carried answers, action plans
+READABLE_VERSIONS = (1, 2)  # a version 1 file restores: its rows lack only the new columns
 MAX_REPORTED = 50
 INT_RANGE = (-(2**31), 2**31 - 1)  # PostgreSQL's integer
 
@@ -34,6 +46,8 @@ TABLES = (
     "response",
     "invitation",
     "answer",
+    "action",
+    "action_comment",
     "response_score",
     "staff_user",
     "api_token",
@@ -76,10 +90,10 @@ def loads(source: str, content: str) -> dict[str, Any]:
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise BackupError(source, [f'not an assess backup: the top level needs "format": "{FORMAT}"'])
     version = document.get("version")
-    if version != FORMAT_VERSION:
+    if version not in READABLE_VERSIONS:
         problems.append(
-            f"format version {version!r} is not supported: this assess ({__version__}) reads version "
-            f"{FORMAT_VERSION}"
+            f"format version {version!r} is not supported: this assess ({__version__}) reads versions "
+            f"{', '.join(map(str, READABLE_VERSIONS))}"
         )
     if not isinstance(document.get("tables"), dict):
         problems.append('"tables" must be an object of table name to a list of rows')
@@ -139,6 +153,15 @@ def _datetime(kind, value: Any) -> datetime:
     return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+def _date(kind, value: Any) -> date:
+    if not isinstance(value, str):
+        raise ValueError("must be an ISO 8601 date, e.g. 2025-09-30")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"'{value}' is not an ISO 8601 date") from None
+
+
 def _boolean(kind, value: Any) -> bool:
     if not isinstance(value, bool):
         raise ValueError("must be true or false")
@@ -171,6 +194,7 @@ def _string(kind, value: Any) -> str:
 # Checked in this order: a subclass before its base.
 DECODERS = (
     (DateTime, _datetime),
+    (Date, _date),
     (Boolean, _boolean),
     (Integer, _integer),
     (Float, _float),

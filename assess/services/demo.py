@@ -1,4 +1,5 @@
-"""Demo data: two rounds and twelve fictional companies at every stage.
+"""Demo data: four rounds and fictional companies at every stage, some of them over two
+fiscal years (FY2024 and FY2025) with an action plan.
 
 All companies, people and places of business here are invented.
 """
@@ -6,21 +7,23 @@ All companies, people and places of business here are invented.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import timedelta
 
 from sqlmodel import Session, select
 
 from assess.db import write_transaction
-from assess.models import Company, Round
+from assess.models import Action, Company, Round, utcnow
 from assess.questionnaire.model import Questionnaire
 from assess.questionnaire.registry import Registry
 from assess.questionnaire.sample import sample_answers
 from assess.scoring.catalogue import PracticeCatalogue
 from assess.services.accounts import create_user
 from assess.services.case_studies import save_case_study
-from assess.services.responses import save_answers, start_response, submit
+from assess.services.invitations import create_invitation, find_invitation, start_from_invitation
+from assess.services.responses import find_response, load_answers, save_answers, start_response, submit
 from assess.services.review import act
-from assess.vocab import ResponseStatus, ReviewAction, Role
+from assess.vocab import ActionStatus, ResponseStatus, ReviewAction, Role, RoundStatus
 
 DEMO_EMAIL = "demo-admin@example.org"
 DEMO_PASSWORD = "demo-password-2025"
@@ -45,6 +48,16 @@ DEMO_ROUNDS = [
         organiser_ja="多摩まちづくり企業フォーラム（架空）",
         organiser_en="Tama Community Business Forum (fictional)",
         questionnaire_version=1,
+    ),
+    dict(
+        slug="saga-2024",
+        name_ja="佐賀県 地域に根ざす中小企業調査 2024年度",
+        name_en="Saga Prefecture community-based SME survey FY2024",
+        region="佐賀県 / Saga Prefecture",
+        fiscal_year=2024,
+        organiser_ja="さが地域サステナビリティ支援ネットワーク（架空）",
+        organiser_en="Saga Community Sustainability Support Network (fictional)",
+        questionnaire_version=2,
     ),
     dict(
         slug="saga-2025",
@@ -310,6 +323,23 @@ COMPANIES = [
 ]
 
 
+# The same companies a year before (FY2024, approved), doing a little less.
+EARLIER = {
+    c.name: replace(c, round_slug="saga-2024", status=S.APPROVED, strength=max(0.2, c.strength - 0.2))
+    for c in COMPANIES
+    if c.round_slug == "saga-2025" and c.status != S.DRAFT
+}
+A = ActionStatus
+# (title, practice, status, due in days from today): every state, one of them overdue.
+ACTIONS = [
+    ("事務所と工場の照明をすべてLEDに替える", "energy_efficiency", A.DONE, -90),
+    ("屋根に太陽光発電を設置できるか見積もりを取る", "renewable_energy", A.IN_PROGRESS, 45),
+    ("地元の高校からインターンシップを受け入れる", "internships", A.PLANNED, -14),
+    ("環境報告書を毎年発行する", "information_disclosure", A.NOT_FEASIBLE, 120),
+]
+OWNERS = ["山口 さくら", "中島 健太", "古賀 美咲", "松尾 大輔"]
+
+
 def _biased_answers(q: Questionnaire, rng: random.Random, strength: float) -> dict:
     """Generated answers where a weaker company more often picks "none" or "no"."""
     answers = sample_answers(q, rng, skip_optional=0.2)
@@ -339,6 +369,8 @@ def create_demo_rounds(db: Session, registry: Registry) -> dict[str, Round]:
     for fields in DEMO_ROUNDS:
         q = registry.get(QUESTIONNAIRE, int(fields["questionnaire_version"]))
         rounds[str(fields["slug"])] = Round(questionnaire_id=q.id, **fields)
+    # The current round closes in three weeks: the dashboard shows it among the rounds closing soon.
+    rounds["saga-2025"].closes_on = utcnow().date() + timedelta(days=21)
     with write_transaction(db):
         db.add_all(rounds.values())
     for round_ in rounds.values():
@@ -347,78 +379,140 @@ def create_demo_rounds(db: Session, registry: Registry) -> dict[str, Round]:
 
 
 def create_demo(
-    db: Session, rounds: dict[str, Round], registry: Registry, practices: PracticeCatalogue
+    db: Session, rounds: dict[str, Round], registry: Registry, practices: PracticeCatalogue, secret: str
 ) -> dict[str, str]:
-    """Companies at every stage; returns each company's private link (the latest one of a name)."""
+    """Companies at every stage; returns each company's private link (the latest one of a name).
+    Some companies answered in FY2024 too: their FY2025 response starts from those answers
+    (carried forward, then partly changed), and they keep an action plan."""
     staff = create_user(db, DEMO_EMAIL, Role.ADMIN, "デモ管理者", password=DEMO_PASSWORD)
     rng = random.Random(2019)
-    links = {}
+    links: dict[str, str] = {}
+    known: dict[str, Company] = {}
     for position, c in enumerate(COMPANIES):
-        q = registry.get(QUESTIONNAIRE, rounds[c.round_slug].questionnaire_version)
-        roles = q.roles
-        company = Company(
-            name=c.name,
-            prefecture=c.prefecture,
-            municipality=c.municipality,
-            industry=c.industry,
-            employees=c.employees,
-            founded=c.founded,
+        round_ = rounds[c.round_slug]
+        q = registry.get(QUESTIONNAIRE, round_.questionnaire_version)
+        company = known.get(c.name)
+        if company is None:  # the company's first round
+            company = known[c.name] = _company(db, c)
+            links[c.name] = _respond(db, round_, q, company, c, rng, practices, staff, position)
+            continue
+        earlier = EARLIER.get(c.name)
+        if earlier is not None:  # it answered last year too, and planned actions
+            before = _respond(db, rounds["saga-2024"], q, company, earlier, rng, practices, staff, position)
+            _plan_actions(db, company, before, rng)
+        # Invited again: it starts from its last answers; a draft has not confirmed them yet.
+        token = _invited(db, round_, company, registry, c.locale, secret)
+        answers = _changed(db, token, q, c, rng) if c.status != ResponseStatus.DRAFT else {}
+        links[c.name] = _respond(
+            db, round_, q, company, c, rng, practices, staff, position, token=token, answers=answers
         )
-        db.add(company)
-        db.commit()
-        db.refresh(company)
-        response, token = start_response(db, rounds[c.round_slug], q, c.locale, company_id=company.id)
-        answers = _biased_answers(q, rng, c.strength)
-        fixed = {
-            "company.name": c.name,
-            "company.prefecture": c.prefecture,
-            "company.municipality": c.municipality,
-            "company.industry": c.industry,
-            "company.employees": c.employees,
-            "company.founded": c.founded,
-            "narrative.motto": c.motto,
-            "narrative.story": c.story or None,
-        }
-        for role, value in fixed.items():
-            if role in roles:
-                answers[roles[role].id] = value
-        if "core_business" in q.question_index:
-            answers["core_business"] = list(c.core) or ["none"]
-            answers.pop("core_business.other", None)
-        if "consent.publication" in roles:
-            answers[roles["consent.publication"].id] = [
-                "motto",
-                "story",
-                "initiatives",
-                "challenges",
-                "support",
-            ]
-        answers = {k: v for k, v in answers.items() if v not in (None, "")}
-        if c.status == ResponseStatus.DRAFT:  # halfway: the first three sections only
-            early = {qq.id for s in q.sections[:3] for qq in s.questions}
-            answers = {k: v for k, v in answers.items() if k.split(".")[0] in early}
+    with write_transaction(db):  # last year's round is over
+        rounds["saga-2024"].status = RoundStatus.CLOSED
+        db.add(rounds["saga-2024"])
+    return links
+
+
+def _company(db: Session, c: DemoCompany) -> Company:
+    company = Company(
+        name=c.name,
+        prefecture=c.prefecture,
+        municipality=c.municipality,
+        industry=c.industry,
+        employees=c.employees,
+        founded=c.founded,
+    )
+    db.add(company)
+    db.commit()
+    db.refresh(company)
+    return company
+
+
+def _answers(q: Questionnaire, c: DemoCompany, rng: random.Random) -> dict:
+    """Plausible answers for the company: its profile, business and consent as given."""
+    roles = q.roles
+    answers = _biased_answers(q, rng, c.strength)
+    fixed = {
+        "company.name": c.name,
+        "company.prefecture": c.prefecture,
+        "company.municipality": c.municipality,
+        "company.industry": c.industry,
+        "company.employees": c.employees,
+        "company.founded": c.founded,
+        "narrative.motto": c.motto,
+        "narrative.story": c.story or None,
+    }
+    for role, value in fixed.items():
+        if role in roles:
+            answers[roles[role].id] = value
+    if "core_business" in q.question_index:
+        answers["core_business"] = list(c.core) or ["none"]
+        answers.pop("core_business.other", None)
+    if "consent.publication" in roles:
+        answers[roles["consent.publication"].id] = ["motto", "story", "initiatives", "challenges", "support"]
+    answers = {k: v for k, v in answers.items() if v not in (None, "")}
+    if c.status == ResponseStatus.DRAFT:  # halfway: the first three sections only
+        early = {qq.id for s in q.sections[:3] for qq in s.questions}
+        answers = {k: v for k, v in answers.items() if k.split(".")[0] in early}
+    return answers
+
+
+def _respond(db, round_, q, company, c, rng, practices, staff, position, token=None, answers=None) -> str:
+    """The company's response to the round, taken to the demo company's stage; its link."""
+    if token is None:
+        response, token = start_response(db, round_, q, c.locale, company_id=company.id)
+    else:
+        response = find_response(db, token)
+    answers = answers if answers is not None else _answers(q, c, rng)
+    if answers:
         save_answers(db, response, answers, response.revision, q)
         db.refresh(response)
-        links[c.name] = token
-        if c.status == ResponseStatus.DRAFT:
-            continue
-        submit(db, response, q, practices, response.revision)
-        if c.status == ResponseStatus.RETURNED:
-            act(
-                db,
-                response,
-                staff,
-                ReviewAction.RETURN,
-                "従業員の研修についての回答をもう一度ご確認ください。",
+    if c.status == ResponseStatus.DRAFT:
+        return token
+    submit(db, response, q, practices, response.revision)
+    if c.status == ResponseStatus.RETURNED:
+        act(db, response, staff, ReviewAction.RETURN, "従業員の研修についての回答をもう一度ご確認ください。")
+    elif c.status == ResponseStatus.APPROVED:
+        act(db, response, staff, ReviewAction.APPROVE)
+        texts = {"motto": c.motto, "story": c.story, "initiatives": c.story, "challenges": "", "support": ""}
+        save_case_study(db, response, staff, q, load_answers(db, response.id), texts, True, position)
+    return token
+
+
+def _invited(
+    db: Session, round_: Round, company: Company, registry: Registry, locale: str, secret: str
+) -> str:
+    """The company follows an invitation to the new round: its last answers are carried."""
+    token = create_invitation(db, round_, company, secret)
+    invitation = find_invitation(db, token)
+    start_from_invitation(db, invitation, round_, registry, locale, token)
+    return token
+
+
+def _changed(db: Session, token: str, q: Questionnaire, c: DemoCompany, rng: random.Random) -> dict:
+    """A year later: the carried answers, a third of them answered anew (and so confirmed)."""
+    carried = load_answers(db, find_response(db, token).id)
+    fresh = _answers(q, c, rng)
+    changed = {k: v for k, v in fresh.items() if k not in carried or rng.random() < 0.35}
+    return {**carried, **changed}
+
+
+def _plan_actions(db: Session, company: Company, token: str, rng: random.Random) -> None:
+    """An action plan in every state, made from the FY2024 response's next steps."""
+    response = find_response(db, token)
+    today = utcnow().date()
+    with write_transaction(db):
+        company.plan_published = True  # its case study may show the plan
+        db.add(company)
+        for title, practice, status, due in ACTIONS:
+            db.add(
+                Action(
+                    company_id=company.id,
+                    response_id=response.id,
+                    title=title,
+                    practice=practice,
+                    owner=rng.choice(OWNERS),
+                    due_on=today + timedelta(days=due),
+                    status=status,
+                    note="",
+                )
             )
-        elif c.status == ResponseStatus.APPROVED:
-            act(db, response, staff, ReviewAction.APPROVE)
-            texts = {
-                "motto": c.motto,
-                "story": c.story,
-                "initiatives": c.story,
-                "challenges": "",
-                "support": "",
-            }
-            save_case_study(db, response, staff, q, answers, texts, True, position)
-    return links

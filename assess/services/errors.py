@@ -141,3 +141,11 @@ class TooManyStarts(DomainError):
         "Many new responses were started from your network in the last hour, so no more can be started "
         "just now. Please try again later. If you have started already, continue with your private link."
     )
+
+
+class CarriedUnconfirmed(DomainError):
+    code = "carried"
+    message = N_(
+        "Some answers were carried over from your last response and are not confirmed yet. "
+        "Check them on their pages and save each page to confirm them."
+    )

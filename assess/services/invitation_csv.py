@@ -1,4 +1,5 @@
-"""Reading an invitation CSV: one company a line (name, then optional notes), checked
+"""Reading an invitation CSV: one company a line (name, then optional notes, company code
+and prefecture), checked
 whole before anything is created, so a file is taken all or nothing and every refused
 line is reported with its reason."""
 
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field
 
 from assess.definitions.characters import forbidden_character
 from assess.i18n import N_, gettext
+from assess.services.companies import CODE, InviteEntry
 from assess.services.errors import InvalidInput
 
 MAX_CSV_BYTES = 2_000_000  # about 10,000 lines of names and notes
@@ -54,6 +56,7 @@ REASONS = {
     "note_long": N_("the notes are longer than {n} characters"),
     "characters": N_("it contains a character that cannot be saved ({char})"),
     "field": N_("a field is too long to read"),
+    "code": N_("the company code is not valid (letters, digits and hyphens, at most 40)"),
 }
 
 
@@ -61,7 +64,7 @@ REASONS = {
 class CsvReport:
     """What reading found: the companies to invite and the lines refused, with reasons."""
 
-    entries: list[tuple[str, str]] = field(default_factory=list)
+    entries: list[InviteEntry] = field(default_factory=list)
     refused: list[tuple[int, str, dict]] = field(default_factory=list)  # (line, reason code, params)
 
 
@@ -90,11 +93,11 @@ def read_invitations(raw: bytes) -> CsvReport:
 
 
 def _check_row(report: CsvReport, line: int, row: list[str]) -> None:
-    name = row[0].strip() if row else ""
-    if not row or not any(cell.strip() for cell in row) or name.lower() in HEADER_NAMES:
+    cells = [cell.strip() for cell in row] + [""] * 4
+    name, note, code, prefecture = cells[:4]
+    if not any(cells) or name.lower() in HEADER_NAMES:
         return  # blank lines and a heading are no companies
-    note = row[1].strip() if len(row) > 1 else ""
-    bad = forbidden_character(name) or forbidden_character(note)
+    bad = next(filter(None, (forbidden_character(c) for c in (name, note, code, prefecture))), None)
     if bad:
         report.refused.append((line, "characters", {"char": bad}))
     elif not name:
@@ -103,8 +106,10 @@ def _check_row(report: CsvReport, line: int, row: list[str]) -> None:
         report.refused.append((line, "name_long", {"n": MAX_NAME}))
     elif len(note) > MAX_NOTE:
         report.refused.append((line, "note_long", {"n": MAX_NOTE}))
+    elif code and not CODE.match(code):
+        report.refused.append((line, "code", {}))
     else:
-        report.entries.append((name, note))
+        report.entries.append(InviteEntry(name, note, code, prefecture[:40]))
 
 
 def _decode(raw: bytes) -> str:

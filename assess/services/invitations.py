@@ -6,19 +6,22 @@ the invitation link keeps leading to the same response.
 
 from __future__ import annotations
 
+import json
 import secrets
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from sqlmodel import Session, select
 
 from assess.db import write_transaction
 from assess.i18n import N_
 from assess.models import Company, Invitation, Response, Round
-from assess.questionnaire.model import Questionnaire
+from assess.questionnaire.registry import Registry
 from assess.services.audit import audit
+from assess.services.carry import carry_forward
+from assess.services.companies import Candidate, InviteEntry, candidates, company_for, resolve
 from assess.services.errors import InvalidInput
 from assess.services.responses import start_response
-from assess.services.tokens import hash_token, invitation_token, plausible
+from assess.services.tokens import hash_token, invitation_token, plausible, sign, signed
 
 
 @dataclass(frozen=True)
@@ -46,8 +49,15 @@ def find_invitation(db: Session, token: str) -> Invitation | None:
 
 
 def start_from_invitation(
-    db: Session, invitation: Invitation, round_: Round, questionnaire: Questionnaire, locale: str, token: str
+    db: Session,
+    invitation: Invitation,
+    round_: Round,
+    registry: Registry,
+    locale: str,
+    token: str,
 ) -> Response:
+    """The invited company's response; a new one starts from its last answers (carry-forward)."""
+    questionnaire = registry.get(round_.questionnaire_id, round_.questionnaire_version)
     if invitation.response_id is not None:
         existing = db.get(Response, invitation.response_id)
         if existing is not None:
@@ -58,20 +68,26 @@ def start_from_invitation(
     with write_transaction(db):
         invitation.response_id = response.id
         db.add(invitation)
+    carry_forward(db, response, questionnaire, registry)
     return response
 
 
-def invite(db: Session, round_: Round, actor: str, secret: str, entries: list[tuple[str, str]]) -> list[str]:
-    """A company and an invitation for each (name, note), audited once; the links' tokens."""
-    if not entries or any(not name.strip() for name, _ in entries):
+def invite(db: Session, round_: Round, actor: str, secret: str, entries: list[InviteEntry]) -> list[str]:
+    """An invitation for each entry (a new company, or an existing one found by its code or
+    confirmed by staff), audited once; the links' tokens. A company invited to the round
+    before keeps its link."""
+    if not entries or any(not (e.name.strip() or e.company_id) for e in entries):
         raise InvalidInput(N_("Enter the company's name."))
     tokens = []
-    for name, note in entries:
-        company = Company(name=name.strip()[:200], contact_note=note.strip()[:2000])
-        with write_transaction(db):
-            db.add(company)
-        db.refresh(company)
-        tokens.append(create_invitation(db, round_, company, secret))
+    for entry in entries:
+        company = company_for(db, resolve(db, entry))
+        earlier = db.exec(
+            select(Invitation).where(Invitation.round_id == round_.id, Invitation.company_id == company.id)
+        ).first()
+        if earlier is not None and earlier.nonce:
+            tokens.append(invitation_token(secret, earlier.nonce))
+        else:
+            tokens.append(create_invitation(db, round_, company, secret))
     with write_transaction(db):
         audit(db, actor, "round.invite", "round", round_.id, detail=f"{len(entries)} companies")
     return tokens
@@ -89,3 +105,36 @@ def invitations_of(db: Session, round_: Round, secret: str) -> list[InvitationRo
         InvitationRow(name, note, status or "", invitation_token(secret, inv.nonce) if inv.nonce else "")
         for inv, name, note, status in rows
     ]
+
+
+@dataclass(frozen=True)
+class Pending:
+    """An entry that may be an existing company: staff confirm or make a new one."""
+
+    index: int
+    entry: InviteEntry
+    candidates: list[Candidate]
+
+
+def plan_invitations(db: Session, entries: list[InviteEntry]) -> tuple[list[InviteEntry], list[Pending]]:
+    """The entries with companies found by their codes, and those that need staff's word."""
+    resolved = [resolve(db, entry) for entry in entries]
+    pending = [
+        Pending(i, entry, found)
+        for i, entry in enumerate(resolved)
+        if entry.company_id is None and (found := candidates(db, entry))
+    ]
+    return resolved, pending
+
+
+def pack(secret: str, entries: list[InviteEntry]) -> tuple[str, str]:
+    """Entries as JSON and its signature, carried by a confirmation page."""
+    text = json.dumps([asdict(e) for e in entries], ensure_ascii=False, separators=(",", ":"))
+    return text, sign(secret, "invite", text)
+
+
+def unpack(secret: str, text: str, signature: str) -> list[InviteEntry]:
+    """The entries a confirmation page carried back; InvalidInput if they were altered."""
+    if not signed(secret, "invite", text, signature):
+        raise InvalidInput(N_("The list to confirm has expired or was changed. Upload the file again."))
+    return [InviteEntry(**row) for row in json.loads(text)]

@@ -21,6 +21,7 @@ PAGE_SIZE = 50
 MIN_PEERS = 5
 HEAT_LIMIT = 100  # companies shown in the heat map; the export has all
 SORTS = ("overall", "company", "submitted")
+ALL_STATUSES = "all"  # the status filter that shows drafts too (by default the list leaves them out)
 
 
 @dataclass
@@ -70,6 +71,15 @@ class Listing:
     pages: int = 1
 
 
+def _status_condition(status: str):
+    """One status; every response, drafts too ("all"); or, when not given, all but drafts."""
+    if status in tuple(ResponseStatus):
+        return Response.status == status
+    if status == ALL_STATUSES:
+        return None
+    return Response.status != ResponseStatus.DRAFT  # drafts only when asked for
+
+
 def list_responses(db: Session, f: Filters, area_ids: tuple[str, ...]) -> Listing:
     sort_score = aliased(ResponseScore)
     query = select(
@@ -88,10 +98,9 @@ def list_responses(db: Session, f: Filters, area_ids: tuple[str, ...]) -> Listin
     conditions = []
     if f.round_id:
         conditions.append(Response.round_id == f.round_id)
-    if f.status in tuple(ResponseStatus):
-        conditions.append(Response.status == f.status)
-    else:
-        conditions.append(Response.status != ResponseStatus.DRAFT)  # drafts only when asked for
+    status = _status_condition(f.status)
+    if status is not None:
+        conditions.append(status)
     for column, value in (
         (Company.prefecture, f.prefecture),
         (Company.industry, f.industry),
@@ -103,7 +112,7 @@ def list_responses(db: Session, f: Filters, area_ids: tuple[str, ...]) -> Listin
         conditions.append(Response.overall_level == f.level)
     if f.search.strip():
         conditions.append(Company.name.contains(f.search.strip()[:100], autoescape=True))
-    query = query.where(and_(*conditions))
+    query = query.where(*conditions)
     total = db.exec(select(func.count()).select_from(query.subquery())).one()
     if f.sort.startswith("area:") and f.sort[5:] in area_ids:
         query = query.join(

@@ -30,8 +30,10 @@ from assess.questionnaire.pages import missing_required
 from assess.questionnaire.registry import Registry
 from assess.scoring import ScoreResult, fingerprint, score
 from assess.scoring.catalogue import PracticeCatalogue
+from assess.services.achievements import mark_achieved, shown_practices
 from assess.services.audit import COMPANY, audit
-from assess.services.errors import Conflict, Locked, MissingAnswers, RoundClosed
+from assess.services.carry import carried_questions, unconfirmed
+from assess.services.errors import CarriedUnconfirmed, Conflict, Locked, MissingAnswers, RoundClosed
 from assess.services.tokens import hash_token, new_token, plausible
 from assess.vocab import EDITABLE, SCORED, ResponseStatus, ReviewAction, RoundStatus, ScoreKind
 
@@ -135,7 +137,12 @@ def save_answers(
             db.exec(
                 statement.on_conflict_do_update(
                     index_elements=["response_id", "question_id"],
-                    set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at},
+                    # Saving an answer the company was shown confirms it: it is no longer carried.
+                    set_={
+                        "value": statement.excluded.value,
+                        "updated_at": statement.excluded.updated_at,
+                        "carried_from_id": None,
+                    },
                 ),
                 params=upserts,
             )
@@ -218,6 +225,8 @@ def submit(
     answers = load_answers(db, response.id)
     if missing_required(questionnaire, answers):
         raise MissingAnswers()
+    if unconfirmed(questionnaire, answers, carried_questions(db, response.id)):
+        raise CarriedUnconfirmed()
     result = score(questionnaire, answers, catalogue)
     before = response.status
     with write_transaction(db):
@@ -235,6 +244,8 @@ def submit(
         )
         cache_scores(db, response.id, result)
         _record_submit(db, response.id, before)
+        # The company's earlier actions that these answers now show (see services.achievements).
+        mark_achieved(db, response, shown_practices(result), own_transaction=False)
     db.refresh(response)
     return result
 

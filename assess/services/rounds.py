@@ -17,7 +17,7 @@ from assess.models import Invitation, Response, Round
 from assess.questionnaire.registry import Registry
 from assess.services.audit import audit
 from assess.services.errors import FormInvalid
-from assess.services.inputs import small_int
+from assess.services.inputs import plain_date, small_int
 from assess.vocab import ResponseStatus, RoundAccess, RoundStatus
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,60}$")
@@ -29,6 +29,7 @@ FIELD_MESSAGES = {  # the problem codes of `check_round`
     "year": N_("Enter a year such as 2025."),
     "questionnaire": N_("Choose a loaded questionnaire."),
     "choice": N_("Choose one of the options."),
+    "date": N_("Enter a date such as 2026-03-31, or leave it empty."),
 }
 
 
@@ -41,6 +42,7 @@ class RoundForm:
     name_en: str = ""
     region: str = ""
     fiscal_year: str = ""
+    closes_on: str = ""  # YYYY-MM-DD, or empty
     questionnaire: str = ""  # "id:version"; "id" alone means its latest version
     status: str = RoundStatus.OPEN
     access: str = RoundAccess.OPEN
@@ -98,6 +100,8 @@ def check_round(
         errors["fiscal_year"] = "year"
     if existing is None and _questionnaire(registry, form.questionnaire) is None:
         errors["questionnaire"] = "questionnaire"
+    if form.closes_on and plain_date(form.closes_on) is None:
+        errors["closes_on"] = "date"
     if form.status not in tuple(RoundStatus):
         errors["status"] = "choice"
     if form.access not in tuple(RoundAccess):
@@ -165,6 +169,7 @@ def _apply(round_: Round, form: RoundForm) -> None:
     ):
         setattr(round_, key, getattr(form, key))
     round_.fiscal_year = small_int(form.fiscal_year, max_digits=4)
+    round_.closes_on = plain_date(form.closes_on) if form.closes_on else None
     round_.status, round_.access = RoundStatus(form.status), RoundAccess(form.access)
 
 

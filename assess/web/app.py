@@ -15,17 +15,34 @@ from assess.web.deps import AppContext, set_db_threads
 from assess.web.errors import install_error_pages
 from assess.web.middleware import LocaleAndHeaders
 from assess.web.routes import (
+    actions,
     api,
+    api_companies,
     results,
     site,
     staff_admin,
     staff_auth,
+    staff_companies,
+    staff_home,
+    staff_invitations,
     staff_responses,
     staff_rounds,
     survey,
 )
 
-PAGE_ROUTERS = (site, survey, results, staff_auth, staff_responses, staff_rounds, staff_admin)
+PAGE_ROUTERS = (
+    site,
+    survey,
+    results,
+    actions,
+    staff_auth,
+    staff_home,  # before staff_responses: GET /staff is the dashboard
+    staff_responses,
+    staff_rounds,
+    staff_invitations,
+    staff_companies,
+    staff_admin,
+)
 
 
 def create_web_app(settings: Settings, definitions: Definitions, printer: Printer) -> FastAPI:
@@ -52,6 +69,7 @@ def create_web_app(settings: Settings, definitions: Definitions, printer: Printe
     for module in PAGE_ROUTERS:
         app.include_router(module.router, include_in_schema=False)
     app.include_router(api.router)
+    app.include_router(api_companies.router)
     install_error_pages(app)
     app.add_middleware(LocaleAndHeaders, default_locale=settings.default_locale)
     return app

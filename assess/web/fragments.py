@@ -61,13 +61,19 @@ def fill(html: str, state: Mapping[str, dict]) -> Markup:
             out = f' aria-describedby="{" ".join(ids)}"' if ids else ""
             return out + (' aria-invalid="true"' if q["error"] and "g" not in arg else "")
         if kind == "n":
-            note = q.get("conflict")
-            return (
-                f'<p class="conflict-note"><strong>{escape(q["conflict_label"])}</strong> '
-                f"{escape(note or '—')}</p>"
-                if note is not None
-                else ""
-            )
+            return _notes(q)
         raise ValueError(f"unknown placeholder {kind}")
 
     return Markup(PLACEHOLDER.sub(replace, html))
+
+
+def _notes(q: Mapping[str, Any]) -> str:
+    """Notes above a question: an answer saved from another tab, or carried from an earlier year."""
+    out = ""
+    if q.get("carried"):
+        out += f'<p class="carried-note">{escape(q["carried"])}</p>'
+    note = q.get("conflict")
+    if note is not None:
+        label = escape(q["conflict_label"])
+        out += f'<p class="conflict-note"><strong>{label}</strong> {escape(note or "—")}</p>'
+    return out

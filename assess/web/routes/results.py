@@ -7,8 +7,17 @@ from fastapi import Request
 from assess.db import retry_locked
 from assess.models import Round
 from assess.presentation.answers import review_sections
-from assess.services.errors import Conflict, Locked, MissingAnswers, RoundClosed, message_for
+from assess.services.carry import carried_questions, unconfirmed
+from assess.services.errors import (
+    CarriedUnconfirmed,
+    Conflict,
+    Locked,
+    MissingAnswers,
+    RoundClosed,
+    message_for,
+)
 from assess.services.feedback import response_feedback
+from assess.services.progress import progress_for
 from assess.services.responses import load_answers, submit
 from assess.services.review import open_comments
 from assess.vocab import EDITABLE, RoundStatus
@@ -32,13 +41,20 @@ def review(
 ):
     response, questionnaire = respondent(db, definitions.registry, token)
     locale = response_locale(request, response)
-    sections = review_sections(questionnaire, load_answers(db, response.id), locale)
+    answers = load_answers(db, response.id)
+    sections = review_sections(questionnaire, answers, locale)
+    # Carried answers still to confirm, by section: the page links to each.
+    to_confirm: dict[str, int] = {}
+    for q in unconfirmed(questionnaire, answers, carried_questions(db, response.id)):
+        to_confirm[q.section_id] = to_confirm.get(q.section_id, 0) + 1
     context = survey_context(base_url, token, response, questionnaire, locale, open_comments(db, response))
     closed = db.get(Round, response.round_id).status != RoundStatus.OPEN
     context.update(
         {
             "review": sections,
             "missing": sum(s["missing"] for s in sections),
+            "to_confirm": to_confirm if response.status in EDITABLE else {},
+            "message_for_carried": message_for(CarriedUnconfirmed.code, locale),
             "editable": response.status in EDITABLE and not closed,
             # Why nothing can be changed: said on the page, the answers stay visible.
             "closed": message_for(RoundClosed.code, locale) if closed and response.status in EDITABLE else "",
@@ -56,6 +72,8 @@ def do_submit(token: str, form: FormDep, db: DbDep, definitions: DefinitionsDep)
         retry_locked(lambda: submit(db, response, questionnaire, definitions.practices, revision_of(form)))
     except MissingAnswers:
         return redirect(f"/s/{token}/review?n=missing")
+    except CarriedUnconfirmed:
+        return redirect(f"/s/{token}/review?n=carried")
     except Conflict:
         return redirect(f"/s/{token}/review?n=conflict")
     except RoundClosed:
@@ -82,6 +100,7 @@ def results(
     context = survey_context(base_url, token, response, questionnaire, locale, [])
     context["feedback"] = response_feedback(db, definitions, response, locale)
     context["round_name"] = db.get(Round, response.round_id).name(locale)
+    context["progress"] = progress_for(db, definitions, response, locale)
     return private(render(request, "survey/results.html", context))
 
 

@@ -17,11 +17,7 @@ router = FormRouter()
 
 def safe_next(target: str) -> str:
     # Only back into the workspace: never to another site.
-    return (
-        target
-        if target.startswith(("/staff", "/api/docs")) and not target.startswith("//")
-        else "/staff/responses"
-    )
+    return target if target.startswith(("/staff", "/api/docs")) and not target.startswith("//") else "/staff"
 
 
 @router.get("/staff/login")

@@ -13,7 +13,9 @@ from assess.presentation.answers import review_sections
 from assess.presentation.explain import maturity_levels
 from assess.presentation.labels import STEP_BUTTONS, profile_labels
 from assess.questionnaire.model import NARRATIVE_KEYS
+from assess.services.actions import plan_rows
 from assess.services.case_studies import case_study, company_narrative, consented, save_case_study
+from assess.services.companies import similar_companies
 from assess.services.errors import ConsentMissing, DomainError, NotAllowed, message_for
 from assess.services.feedback import questionnaire_of, response_feedback
 from assess.services.inputs import small_int
@@ -107,6 +109,11 @@ def detail(
             else None,
             "consent": consented(questionnaire, answers),
             "error": message_for(request.query_params.get("e", ""), locale),
+            # Records that may be this company already (it started through an open round).
+            "same_as": similar_companies(db, company) if company else [],
+            "plan_actions": (
+                plan_rows(db, company.id, definitions.practices, locale, sort="due") if company else []
+            ),
         },
     )
 

@@ -10,9 +10,7 @@ from assess.i18n import N_, gettext
 from assess.models import Round
 from assess.presentation.charts import bar_tally, heat_map, quartile_chart
 from assess.presentation.explain import maturity_levels
-from assess.services.errors import DomainError, FormInvalid
-from assess.services.invitation_csv import MAX_CSV_BYTES, UploadTooLarge, read_invitations, refused_lines
-from assess.services.invitations import invitations_of, invite
+from assess.services.errors import FormInvalid
 from assess.services.printing import print_booklet
 from assess.services.reporting import round_overview
 from assess.services.rounds import (
@@ -38,15 +36,9 @@ from assess.web.deps import (
     StaffDep,
 )
 from assess.web.rendering import attachment, redirect, render
+from assess.web.round_page import detail_page, get_round
 
 router = FormRouter()
-
-
-def get_round(db, round_id: int) -> Round:
-    round_ = db.get(Round, round_id)
-    if round_ is None:
-        raise HTTPException(404)
-    return round_
 
 
 @router.get("/staff/rounds")
@@ -133,90 +125,11 @@ def update(
     return redirect(f"/staff/rounds/{round_.id}")
 
 
-def detail_page(
-    request, db, context, base_url: str, round_: Round, *, notice=None, error="", csv_report=None, status=200
-):
-    return render(
-        request,
-        "staff/round.html",
-        {
-            "round": round_,
-            "counts": round_counts(db).get(round_.id, {}),
-            "base_url": base_url,
-            "invitations": invitations_of(db, round_, context.secret),
-            "public_link": f"{base_url}/r/{round_.slug}",
-            "notice": notice,
-            "error": error,
-            "csv_report": csv_report,  # (lines that would be invited, refused lines with reasons)
-        },
-        status,
-    )
-
-
 @router.get("/staff/rounds/{round_id}")
 def round_detail(
     request: Request, round_id: RowId, staff: StaffDep, db: DbDep, context: ContextDep, base_url: BaseUrlDep
 ):
     return detail_page(request, db, context, base_url, get_round(db, round_id))
-
-
-@router.post("/staff/rounds/{round_id}/invite")
-def invite_one(
-    request: Request,
-    round_id: RowId,
-    staff: StaffDep,
-    form: FormDep,
-    db: DbDep,
-    context: ContextDep,
-    base_url: BaseUrlDep,
-    locale: LocaleDep,
-):
-    round_ = get_round(db, round_id)
-    try:
-        invite(
-            db,
-            round_,
-            staff.email,
-            context.secret,
-            [(str(form.get("company", "")), str(form.get("note", "")))],
-        )
-    except DomainError as exc:
-        return detail_page(request, db, context, base_url, round_, error=exc.text(locale), status=400)
-    return redirect(f"/staff/rounds/{round_id}#invitations")
-
-
-@router.post("/staff/rounds/{round_id}/invite-csv")
-async def invite_csv(
-    request: Request,
-    round_id: RowId,
-    staff: StaffDep,
-    form: FormDep,
-    db: DbDep,
-    context: ContextDep,
-    base_url: BaseUrlDep,
-    locale: LocaleDep,
-):
-    round_ = get_round(db, round_id)
-    upload = form.get("file")
-    # One byte more than allowed tells a file at the limit from a larger one: never cut silently.
-    raw = await upload.read(MAX_CSV_BYTES + 1) if hasattr(upload, "read") else b""
-    try:
-        report = read_invitations(raw)
-        if report.refused:  # all or nothing: say what to fix, invite nobody yet
-            return detail_page(
-                request,
-                db,
-                context,
-                base_url,
-                round_,
-                csv_report=(len(report.entries), refused_lines(report, locale)),
-                status=400,
-            )
-        tokens = invite(db, round_, staff.email, context.secret, report.entries)
-    except DomainError as exc:
-        status = 413 if isinstance(exc, UploadTooLarge) else 400
-        return detail_page(request, db, context, base_url, round_, error=exc.text(locale), status=status)
-    return detail_page(request, db, context, base_url, round_, notice=len(tokens))
 
 
 @router.get("/staff/rounds/{round_id}/overview")

@@ -15,6 +15,7 @@ from assess.questionnaire.conditions import visibility
 from assess.questionnaire.model import Questionnaire
 from assess.questionnaire.pages import validate_page
 from assess.questionnaire.types import answer_text
+from assess.services.carry import carried_questions, carried_year, start_empty, unconfirmed
 from assess.services.errors import Conflict, Locked, RoundClosed, TooManyStarts
 from assess.services.invitations import find_invitation, start_from_invitation
 from assess.services.responses import load_answers, resume_section, save_answers, start_response
@@ -91,6 +92,9 @@ def start(
     return redirect(f"/s/{token}/welcome")
 
 
+CARRIED_NOTE = N_("From FY{year}: check this answer; saving this page confirms it.")
+
+
 def invited(db, definitions, token: str):
     """The invitation behind a link, its round and the round's questionnaire."""
     invitation = find_invitation(db, token)
@@ -113,10 +117,10 @@ def invitation_page(request: Request, token: str, db: DbDep, definitions: Defini
 @router.post("/i/{token}/start")
 @on_db
 def start_invited(token: str, db: DbDep, definitions: DefinitionsDep, locale: LocaleDep):
-    invitation, round_, questionnaire = invited(db, definitions, token)
+    invitation, round_, _ = invited(db, definitions, token)
     if round_.status != RoundStatus.OPEN:
         raise HTTPException(403, detail="closed")
-    retry_locked(lambda: start_from_invitation(db, invitation, round_, questionnaire, locale, token))
+    retry_locked(lambda: start_from_invitation(db, invitation, round_, definitions.registry, locale, token))
     return redirect(f"/s/{token}/welcome")
 
 
@@ -145,7 +149,19 @@ def welcome(
     context = survey_context(base_url, token, response, questionnaire, locale, open_comments(db, response))
     context["first_section"] = questionnaire.sections[0].id
     context["round_name"] = db.get(Round, response.round_id).name(locale)
+    carried, year = _carried(db, response)
+    context["carried"] = (len(carried), year) if carried and response.status in EDITABLE else None
     return private(render(request, "survey/welcome.html", context))
+
+
+@router.post("/s/{token}/start-empty")
+@on_db
+def empty_form(token: str, db: DbDep, definitions: DefinitionsDep):
+    """The company prefers to answer from an empty form: the carried answers go."""
+    response, questionnaire = respondent(db, definitions.registry, token)
+    if response.status in EDITABLE and response.carried_from_id is not None:
+        retry_locked(lambda: start_empty(db, response))
+    return redirect(f"/s/{token}/p/{questionnaire.sections[0].id}")
 
 
 def section_page(
@@ -165,11 +181,16 @@ def section_page(
     conflict=None,
     revision=None,
     notice=None,
+    carried=(set(), None),
     status_code=200,
 ):
+    """`carried`: the questions whose answer is carried and not confirmed, and the year."""
     index = [s.id for s in questionnaire.sections].index(section.id)
     view = section_view(questionnaire, section, locale, answers, raw, errors)
     state = {q["id"]: q for q in view["questions"]}
+    carried_ids, year = carried
+    for qid in carried_ids & state.keys():
+        state[qid]["carried"] = gettext(locale, CARRIED_NOTE, year=year)
     for qid, note in (conflict or {}).items():
         state[qid]["conflict"], state[qid]["conflict_label"] = (
             note,
@@ -195,6 +216,9 @@ def section_page(
             "shown": " ".join(q["id"] for q in view["questions"] if q["visible"]),
             "editable": response.status in EDITABLE,
             "returned": response.status == ResponseStatus.RETURNED,
+            "carried_here": sum(1 for q in view["questions"] if q["visible"] and q["id"] in carried_ids),
+            "carried_total": len(unconfirmed(questionnaire, answers, carried_ids)),
+            "carried_year": year,
         }
     )
     return private(render(request, "survey/section.html", context, status_code))
@@ -215,9 +239,9 @@ async def show_section(
         response, questionnaire = respondent(db, context.definitions.registry, token)
         answers = load_answers(db, response.id) if response.status in EDITABLE else {}
         closed = db.get(Round, response.round_id).status != RoundStatus.OPEN
-        return response, questionnaire, answers, open_comments(db, response), closed
+        return response, questionnaire, answers, open_comments(db, response), closed, _carried(db, response)
 
-    response, questionnaire, answers, comments, closed = await run_db(db, load)
+    response, questionnaire, answers, comments, closed, carried = await run_db(db, load)
     locale = response_locale(request, response)
     if response.status not in EDITABLE:
         return private(redirect(f"/s/{token}/results"))
@@ -239,6 +263,7 @@ async def show_section(
         answers,
         comments,
         notice=notice,
+        carried=carried,
     )
 
 
@@ -303,8 +328,22 @@ def save_section(
     action = form.get("action", "next")
     errors = result.blocking(leaving=action in ("back", "save"))
     if errors:
-        return section_page(**page, answers=answers, raw=result.raw, errors=errors, revision=saved.revision)
+        return section_page(
+            **page,
+            answers=answers,
+            raw=result.raw,
+            errors=errors,
+            revision=saved.revision,
+            carried=_carried(db, response),
+        )
     return redirect(_next_page(token, questionnaire, section, answers, str(form.get("shown", "")), action))
+
+
+def _carried(db, response: Response) -> tuple[set[str], int | None]:
+    """The questions still carried from an earlier year, and that year (none when empty)."""
+    if response.carried_from_id is None:
+        return set(), None
+    return carried_questions(db, response.id), carried_year(db, response)
 
 
 def _next_page(token: str, questionnaire: Questionnaire, section, answers: dict, shown: str, action) -> str:
