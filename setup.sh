@@ -92,7 +92,8 @@ scripts/lint.sh
 
 export ASSESS_CHROMIUM="$(command -v chromium || true)"
 say "test suite on SQLite"
-.venv/bin/python -m pytest "$@"
+# -n auto: one test process per core (pytest-xdist); every test has its own database and files.
+.venv/bin/python -m pytest -n auto "$@"
 say "test suite on PostgreSQL"
 # A private server on a free port, stopped and deleted afterwards.
-.venv/bin/python scripts/pg_temp.py sh -c 'ASSESS_TEST_DATABASE_URL="$ASSESS_PG_URL" exec .venv/bin/python -m pytest "$@"' pytest "$@"
+.venv/bin/python scripts/pg_temp.py sh -c 'ASSESS_TEST_DATABASE_URL="$ASSESS_PG_URL" exec .venv/bin/python -m pytest -n auto "$@"' pytest "$@"

@@ -15,8 +15,9 @@ from assess.services.startup import register_versions
 
 
 @pytest.fixture
-def engine(database_url):
-    engine = db.make_engine(database_url)
+def engine(new_database):
+    """An empty database: these tests migrate it themselves."""
+    engine = db.make_engine(new_database())
     yield engine
     engine.dispose()
 
