@@ -8,15 +8,19 @@ import pytest
 
 from assess.web.routes import (
     actions,
+    admin_audit,
     api,
     api_companies,
+    attachments,
     results,
     site,
     staff_admin,
     staff_auth,
     staff_companies,
     staff_home,
+    staff_interview,
     staff_invitations,
+    staff_paper,
     staff_responses,
     staff_rounds,
     survey,
@@ -35,11 +39,15 @@ MODULES = (
     staff_invitations,
     staff_companies,
     staff_admin,
+    staff_interview,
+    staff_paper,
+    attachments,
+    admin_audit,
     api,
     api_companies,
 )
 PUBLIC_STAFF = {"/staff/login", "/staff/logout", "/staff/password/{token}"}
-ADMIN_PREFIXES = ("/staff/users", "/staff/tokens", "/staff/backup")
+ADMIN_PREFIXES = ("/staff/users", "/staff/tokens", "/staff/backup", "/staff/audit")
 
 
 def routes():

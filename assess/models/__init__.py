@@ -2,6 +2,8 @@
 
 from assess.models.actions import Action, ActionComment
 from assess.models.common import Vocabulary, utcnow
+from assess.models.evidence import Attachment, DocumentRequest
+from assess.models.history import Submission, SubmittedAnswer
 from assess.models.limits import RateEvent
 from assess.models.review import AuditEvent, CaseStudy, ReviewEvent
 from assess.models.staff import (
@@ -26,10 +28,12 @@ __all__ = [
     "Action",
     "ActionComment",
     "Answer",
+    "Attachment",
     "ApiToken",
     "AuditEvent",
     "CaseStudy",
     "Company",
+    "DocumentRequest",
     "Invitation",
     "LoginAddress",
     "LoginAttempt",
@@ -42,6 +46,8 @@ __all__ = [
     "Round",
     "StaffSession",
     "StaffUser",
+    "Submission",
+    "SubmittedAnswer",
     "Vocabulary",
     "utcnow",
 ]

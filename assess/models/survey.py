@@ -120,6 +120,8 @@ class Response(SQLModel, table=True):
     scored_with: str | None = Field(default=None, max_length=64)  # scoring.fingerprint of the cached scores
     # The company's earlier response whose answers this one started from (carry-forward).
     carried_from_id: int | None = Field(default=None, foreign_key="response.id")
+    # Entered by staff from a paper form dated this day (interview mode, "entered from paper").
+    paper_on: date | None = None
 
 
 class Answer(SQLModel, table=True):
@@ -134,6 +136,8 @@ class Answer(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
     # Set while the answer is carried from an earlier response and not yet confirmed.
     carried_from_id: int | None = Field(default=None, foreign_key="response.id")
+    # Who saved it last: "" the company, else the e-mail of the staff member who entered it.
+    entered_by: str = Field(default="", max_length=254)
 
 
 class ResponseScore(SQLModel, table=True):

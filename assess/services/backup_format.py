@@ -33,8 +33,8 @@ from assess import __version__
 from assess.models import Vocabulary  # importing the models fills SQLModel.metadata
 
 FORMAT = "assess-backup"
-FORMAT_VERSION = 2  # 2: company codes, closing dates, carried answers, action plans
-READABLE_VERSIONS = (1, 2)  # a version 1 file restores: its rows lack only the new columns
+FORMAT_VERSION = 3  # 2: company codes, closing dates, carried answers, action plans; 3: answer history, evidence
+READABLE_VERSIONS = (1, 2, 3)  # older files restore: their rows lack only the new tables and columns
 MAX_REPORTED = 50
 INT_RANGE = (-(2**31), 2**31 - 1)  # PostgreSQL's integer
 
@@ -46,6 +46,10 @@ TABLES = (
     "response",
     "invitation",
     "answer",
+    "submission",
+    "submitted_answer",
+    "document_request",
+    "attachment",
     "action",
     "action_comment",
     "response_score",

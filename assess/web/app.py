@@ -16,15 +16,19 @@ from assess.web.errors import install_error_pages
 from assess.web.middleware import LocaleAndHeaders
 from assess.web.routes import (
     actions,
+    admin_audit,
     api,
     api_companies,
+    attachments,
     results,
     site,
     staff_admin,
     staff_auth,
     staff_companies,
     staff_home,
+    staff_interview,
     staff_invitations,
+    staff_paper,
     staff_responses,
     staff_rounds,
     survey,
@@ -42,6 +46,10 @@ PAGE_ROUTERS = (
     staff_invitations,
     staff_companies,
     staff_admin,
+    staff_interview,
+    staff_paper,
+    attachments,
+    admin_audit,
 )
 
 
