@@ -33,7 +33,9 @@ from assess import __version__
 from assess.models import Vocabulary  # importing the models fills SQLModel.metadata
 
 FORMAT = "assess-backup"
-FORMAT_VERSION = 3  # 2: company codes, closing dates, carried answers, action plans; 3: answer history, evidence
+FORMAT_VERSION = (
+    3  # 2: company codes, closing dates, carried answers, action plans; 3: answer history, evidence
+)
 READABLE_VERSIONS = (1, 2, 3)  # older files restore: their rows lack only the new tables and columns
 MAX_REPORTED = 50
 INT_RANGE = (-(2**31), 2**31 - 1)  # PostgreSQL's integer

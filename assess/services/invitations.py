@@ -30,6 +30,8 @@ class InvitationRow:
     note: str
     status: str  # of the company's response; "" until it starts
     token: str  # "" for invitations made before links could be shown again
+    invitation_id: int = 0
+    response_id: int | None = None
 
 
 def create_invitation(db: Session, round_: Round, company: Company, secret: str) -> str:
@@ -102,7 +104,14 @@ def invitations_of(db: Session, round_: Round, secret: str) -> list[InvitationRo
         .order_by(Invitation.id)
     ).all()
     return [
-        InvitationRow(name, note, status or "", invitation_token(secret, inv.nonce) if inv.nonce else "")
+        InvitationRow(
+            name,
+            note,
+            status or "",
+            invitation_token(secret, inv.nonce) if inv.nonce else "",
+            inv.id or 0,
+            inv.response_id,
+        )
         for inv, name, note, status in rows
     ]
 

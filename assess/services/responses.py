@@ -34,6 +34,7 @@ from assess.services.achievements import mark_achieved, shown_practices
 from assess.services.audit import COMPANY, audit
 from assess.services.carry import carried_questions, unconfirmed
 from assess.services.errors import CarriedUnconfirmed, Conflict, Locked, MissingAnswers, RoundClosed
+from assess.services.history import record_submission
 from assess.services.tokens import hash_token, new_token, plausible
 from assess.vocab import EDITABLE, SCORED, ResponseStatus, ReviewAction, RoundStatus, ScoreKind
 
@@ -115,21 +116,33 @@ def save_answers(
     values: Mapping[str, Any],
     expected_revision: int,
     questionnaire: Questionnaire | None = None,
+    entered_by: str = "",
 ) -> Saved:
     """Upsert the given answers (None deletes) if nobody saved in between.
 
-    Three statements in one short transaction: bump the revision (the
-    optimistic lock), delete cleared answers, upsert the rest.
+    `entered_by`: "" when the company saves, else the staff member entering the answers with
+    it (interview mode). A new or changed answer records who saved it; an unchanged one keeps
+    who entered it first, so the company confirming a page does not erase the interviewer.
+
+    Four statements in one short transaction: bump the revision (the optimistic lock), read
+    who entered the page's answers, delete cleared answers, upsert the rest.
     """
     now = utcnow()
-    upserts = [
-        {"response_id": response.id, "question_id": k, "value": v, "updated_at": now}
-        for k, v in values.items()
-        if v is not None
-    ]
     cleared = [k for k, v in values.items() if v is None]
     with write_transaction(db):
         _change_if_unchanged(db, response, expected_revision, updated_at=now)
+        kept = _unchanged_authors(db, response.id, values)
+        upserts = [
+            {
+                "response_id": response.id,
+                "question_id": k,
+                "value": v,
+                "updated_at": now,
+                "entered_by": kept.get(k, entered_by),
+            }
+            for k, v in values.items()
+            if v is not None
+        ]
         if cleared:
             db.exec(delete(Answer).where(Answer.response_id == response.id, Answer.question_id.in_(cleared)))
         if upserts:
@@ -142,6 +155,7 @@ def save_answers(
                         "value": statement.excluded.value,
                         "updated_at": statement.excluded.updated_at,
                         "carried_from_id": None,
+                        "entered_by": statement.excluded.entered_by,
                     },
                 ),
                 params=upserts,
@@ -149,6 +163,20 @@ def save_answers(
         if questionnaire is not None:
             _update_company(db, response, questionnaire, values)
     return Saved(expected_revision + 1)
+
+
+def _unchanged_authors(db: Session, response_id: int, values: Mapping[str, Any]) -> dict[str, str]:
+    """Who entered each answer that this save leaves as it was (compared in Python: PostgreSQL's
+    json type has no equality)."""
+    keys = [k for k, v in values.items() if v is not None]
+    if not keys:
+        return {}
+    rows = db.exec(
+        select(Answer.question_id, Answer.value, Answer.entered_by).where(
+            Answer.response_id == response_id, Answer.question_id.in_(keys)
+        )
+    ).all()
+    return {qid: author for qid, value, author in rows if values.get(qid) == value}
 
 
 def _insert(db: Session):
@@ -243,6 +271,7 @@ def submit(
             scored_with=fingerprint(questionnaire, catalogue),
         )
         cache_scores(db, response.id, result)
+        record_submission(db, response, answers, result, at=now)  # the answers as reviewed
         _record_submit(db, response.id, before)
         # The company's earlier actions that these answers now show (see services.achievements).
         mark_achieved(db, response, shown_practices(result), own_transaction=False)

@@ -50,9 +50,12 @@ def table(
     ids = [r.id for r, _ in responses]
     answers: dict[int, dict] = {i: {} for i in ids}
     scores: dict[int, dict] = {i: {} for i in ids}
+    entered: dict[int, dict[str, list[str]]] = {i: {} for i in ids}  # staff member -> question ids
     if ids:
         for a in db.exec(select(Answer).where(Answer.response_id.in_(ids))):
             answers[a.response_id][a.question_id] = a.value
+            if a.entered_by and "." not in a.question_id:
+                entered[a.response_id].setdefault(a.entered_by, []).append(a.question_id)
         for s in db.exec(select(ResponseScore).where(ResponseScore.response_id.in_(ids))):
             scores[s.response_id][(s.kind, s.key)] = s
     areas = [(a.id, a.label.get(locale)) for a in questionnaire.areas]
@@ -71,6 +74,7 @@ def table(
     header += [t(N_("Signature goals"))]
     header += [t(N_("SDG {n}"), n=n) for n in range(1, 18)]
     header += [q.label.get(locale) for q in questionnaire.questions]
+    header += [t(N_("Entered from a paper form dated")), t(N_("Answers entered by staff"))]
     rows = []
     for response, company in responses:
         a, s = answers[response.id], scores[response.id]
@@ -90,8 +94,14 @@ def table(
             s[(ScoreKind.GOAL, str(n))].value if (ScoreKind.GOAL, str(n)) in s else 0.0 for n in range(1, 18)
         ]
         row += [answer_text(q, a.get(q.id), a, locale) for q in questionnaire.questions]
+        row += [response.paper_on.isoformat() if response.paper_on else "", _entered(entered[response.id])]
         rows.append([safe_cell(v) for v in row])
     return [safe_cell(h) for h in header], rows
+
+
+def _entered(by_staff: dict[str, list[str]]) -> str:
+    """Who entered which answers in interviews: "a@example.org: q1, q2; b@example.org: q3"."""
+    return "; ".join(f"{who}: {', '.join(sorted(ids))}" for who, ids in sorted(by_staff.items()))
 
 
 def _signatures(cached: dict) -> str:

@@ -68,10 +68,13 @@ def fill(html: str, state: Mapping[str, dict]) -> Markup:
 
 
 def _notes(q: Mapping[str, Any]) -> str:
-    """Notes above a question: an answer saved from another tab, or carried from an earlier year."""
+    """Notes above a question: an answer saved from another tab, carried from an earlier year,
+    or entered by staff in an interview."""
     out = ""
     if q.get("carried"):
         out += f'<p class="carried-note">{escape(q["carried"])}</p>'
+    if q.get("entered"):
+        out += f'<p class="entered-note">{escape(q["entered"])}</p>'
     note = q.get("conflict")
     if note is not None:
         label = escape(q["conflict_label"])

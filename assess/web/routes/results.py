@@ -17,6 +17,7 @@ from assess.services.errors import (
     message_for,
 )
 from assess.services.feedback import response_feedback
+from assess.services.interviews import staff_entered
 from assess.services.progress import progress_for
 from assess.services.responses import load_answers, submit
 from assess.services.review import open_comments
@@ -59,6 +60,7 @@ def review(
             # Why nothing can be changed: said on the page, the answers stay visible.
             "closed": message_for(RoundClosed.code, locale) if closed and response.status in EDITABLE else "",
             "notice": request.query_params.get("n", ""),
+            "entered": staff_entered(db, response.id),  # answers the organiser's staff entered
         }
     )
     return private(render(request, "survey/review.html", context))

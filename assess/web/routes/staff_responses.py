@@ -18,14 +18,16 @@ from assess.services.case_studies import case_study, company_narrative, consente
 from assess.services.companies import similar_companies
 from assess.services.errors import ConsentMissing, DomainError, NotAllowed, message_for
 from assess.services.feedback import questionnaire_of, response_feedback
+from assess.services.history import changes_view
 from assess.services.inputs import small_int
+from assess.services.interviews import company_token, staff_entered
 from assess.services.reporting import Filters, filter_choices, list_responses, peer_comparison
 from assess.services.responses import load_answers
 from assess.services.review import act, add_note, history, steps_for
 from assess.services.rounds import list_rounds
-from assess.vocab import ResponseStatus
+from assess.vocab import EDITABLE, ResponseStatus
 from assess.web.csrf import FormRouter
-from assess.web.deps import DbDep, DefinitionsDep, FormDep, LocaleDep, PrinterDep, RowId, StaffDep
+from assess.web.deps import ContextDep, DbDep, DefinitionsDep, FormDep, LocaleDep, PrinterDep, RowId, StaffDep
 from assess.web.rendering import attachment, redirect, render
 
 router = FormRouter()
@@ -86,6 +88,7 @@ def detail(
     db: DbDep,
     definitions: DefinitionsDep,
     locale: LocaleDep,
+    context: ContextDep,
 ):
     response = _response(db, response_id)
     questionnaire = questionnaire_of(definitions, response)
@@ -102,6 +105,7 @@ def detail(
             "feedback": response_feedback(db, definitions, response, locale),
             "review": review_sections(questionnaire, answers, locale),
             "events": history(db, response.id, internal=True),
+            "changes": changes_view(db, response, questionnaire, definitions.practices, locale),
             "actions": steps,
             "step_names": {a: gettext(locale, STEP_BUTTONS[a]) for a in steps},
             "peers": peer_comparison(db, response, company, tuple(a.id for a in questionnaire.areas))
@@ -111,6 +115,13 @@ def detail(
             "error": message_for(request.query_params.get("e", ""), locale),
             # Records that may be this company already (it started through an open round).
             "same_as": similar_companies(db, company) if company else [],
+            # Interview mode: only an invited company's editable response (services.interviews).
+            "interview": {
+                "possible": company_token(db, response, context.secret) is not None,
+                "editable": response.status in EDITABLE,
+            },
+            "entered": staff_entered(db, response.id),
+            "notice": request.query_params.get("n", ""),
             "plan_actions": (
                 plan_rows(db, company.id, definitions.practices, locale, sort="due") if company else []
             ),

@@ -10,7 +10,7 @@ from assess.i18n import N_, gettext
 from assess.models import Round
 from assess.presentation.charts import bar_tally, heat_map, quartile_chart
 from assess.presentation.explain import maturity_levels
-from assess.services.errors import FormInvalid
+from assess.services.errors import FormInvalid, message_for
 from assess.services.printing import print_booklet
 from assess.services.reporting import round_overview
 from assess.services.rounds import (
@@ -129,7 +129,10 @@ def update(
 def round_detail(
     request: Request, round_id: RowId, staff: StaffDep, db: DbDep, context: ContextDep, base_url: BaseUrlDep
 ):
-    return detail_page(request, db, context, base_url, get_round(db, round_id))
+    # ?e=<code>: a step started from this page was refused (e.g. an interview on an invitation).
+    code = request.query_params.get("e", "")
+    error = message_for(code, request.state.locale) if code else ""
+    return detail_page(request, db, context, base_url, get_round(db, round_id), error=error)
 
 
 @router.get("/staff/rounds/{round_id}/overview")

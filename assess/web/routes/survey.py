@@ -17,6 +17,7 @@ from assess.questionnaire.pages import validate_page
 from assess.questionnaire.types import answer_text
 from assess.services.carry import carried_questions, carried_year, start_empty, unconfirmed
 from assess.services.errors import Conflict, Locked, RoundClosed, TooManyStarts
+from assess.services.interviews import staff_entered
 from assess.services.invitations import find_invitation, start_from_invitation
 from assess.services.responses import load_answers, resume_section, save_answers, start_response
 from assess.services.review import open_comments
@@ -35,6 +36,7 @@ from assess.web.deps import (
     run_db,
 )
 from assess.web.fragments import fill, section_html
+from assess.web.interview import interviewer
 from assess.web.rendering import private, redirect, render
 from assess.web.respondents import respondent, response_locale, revision_of, survey_context
 from assess.web.section_view import section_view
@@ -93,6 +95,7 @@ def start(
 
 
 CARRIED_NOTE = N_("From FY{year}: check this answer; saving this page confirms it.")
+ENTERED_NOTE = N_("Entered by the organiser's staff with you.")
 
 
 def invited(db, definitions, token: str):
@@ -182,15 +185,21 @@ def section_page(
     revision=None,
     notice=None,
     carried=(set(), None),
+    entered=frozenset(),
+    interviewer="",
     status_code=200,
 ):
-    """`carried`: the questions whose answer is carried and not confirmed, and the year."""
+    """`carried`: the questions whose answer is carried and not confirmed, and the year;
+    `entered`: the questions whose answer staff entered; `interviewer`: the staff member
+    filling in the page with the company (interview mode), or ""."""
     index = [s.id for s in questionnaire.sections].index(section.id)
     view = section_view(questionnaire, section, locale, answers, raw, errors)
     state = {q["id"]: q for q in view["questions"]}
     carried_ids, year = carried
     for qid in carried_ids & state.keys():
         state[qid]["carried"] = gettext(locale, CARRIED_NOTE, year=year)
+    for qid in entered & state.keys():
+        state[qid]["entered"] = gettext(locale, ENTERED_NOTE)
     for qid, note in (conflict or {}).items():
         state[qid]["conflict"], state[qid]["conflict_label"] = (
             note,
@@ -219,6 +228,7 @@ def section_page(
             "carried_here": sum(1 for q in view["questions"] if q["visible"] and q["id"] in carried_ids),
             "carried_total": len(unconfirmed(questionnaire, answers, carried_ids)),
             "carried_year": year,
+            "interviewer": interviewer,
         }
     )
     return private(render(request, "survey/section.html", context, status_code))
@@ -239,9 +249,10 @@ async def show_section(
         response, questionnaire = respondent(db, context.definitions.registry, token)
         answers = load_answers(db, response.id) if response.status in EDITABLE else {}
         closed = db.get(Round, response.round_id).status != RoundStatus.OPEN
-        return response, questionnaire, answers, open_comments(db, response), closed, _carried(db, response)
+        marks = _marks(request, db, context.secret, response)
+        return response, questionnaire, answers, open_comments(db, response), closed, marks
 
-    response, questionnaire, answers, comments, closed, carried = await run_db(db, load)
+    response, questionnaire, answers, comments, closed, marks = await run_db(db, load)
     locale = response_locale(request, response)
     if response.status not in EDITABLE:
         return private(redirect(f"/s/{token}/results"))
@@ -263,7 +274,7 @@ async def show_section(
         answers,
         comments,
         notice=notice,
-        carried=carried,
+        **marks,
     )
 
 
@@ -300,9 +311,12 @@ def save_section(
         locale=locale,
         comments=open_comments(db, response),
     )
+    marks = _marks(request, db, context.secret, response)
     try:
         saved = retry_locked(
-            lambda: save_answers(db, response, result.values, revision_of(form), questionnaire)
+            lambda: save_answers(
+                db, response, result.values, revision_of(form), questionnaire, entered_by=marks["interviewer"]
+            )
         )
     except RoundClosed:
         return redirect(f"/s/{token}/review")  # shows what was saved, and why nothing changes now
@@ -317,7 +331,13 @@ def save_section(
             if q.id in result.values and current.get(q.id) != result.values.get(q.id)
         }
         return section_page(
-            **page, answers=current, raw=result.raw, errors=result.errors, conflict=differing, status_code=409
+            **page,
+            answers=current,
+            raw=result.raw,
+            errors=result.errors,
+            conflict=differing,
+            status_code=409,
+            **marks,
         )
     if response.locale != locale:
         retry_locked(lambda: _set_locale(db, response, locale))
@@ -334,9 +354,20 @@ def save_section(
             raw=result.raw,
             errors=errors,
             revision=saved.revision,
-            carried=_carried(db, response),
+            **_marks(request, db, context.secret, response),
         )
     return redirect(_next_page(token, questionnaire, section, answers, str(form.get("shown", "")), action))
+
+
+def _marks(request: Request, db, secret: str, response: Response) -> dict:
+    """What the section page marks: carried answers, answers staff entered, and the staff
+    member interviewing in this browser ("" for the company)."""
+    staff = interviewer(request, db, secret, response)
+    return {
+        "carried": _carried(db, response),
+        "entered": frozenset(staff_entered(db, response.id)),
+        "interviewer": staff.email if staff else "",
+    }
 
 
 def _carried(db, response: Response) -> tuple[set[str], int | None]:

@@ -1,0 +1,102 @@
+"""Interview mode in headless Chromium: a staff member invites a company, fills in its first
+pages with it, hands over the link and ends the interview; the company finishes alone and
+sees which answers staff entered. Screenshots go to test-output/: look at them."""
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from assess.config import Settings
+from tests.helpers import PASSWORD, ROOT, LiveServer, add_round, fill_visible, make_user, shot
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def live(tmp_path, database_url):
+    from assess.app import create_app
+
+    url = database_url if database_url != "sqlite://" else f"sqlite:///{tmp_path / 'live.db'}"
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        database_url=url,
+        secret_key="i" * 48,
+        questionnaire_dir=ROOT / "questionnaires",
+        practices_file=ROOT / "sdg_map" / "practices.yaml",
+    )
+    app = create_app(settings)
+    add_round(
+        app,
+        slug="fy2025",
+        name_ja="佐賀調査 2025",
+        name_en="Saga 2025",
+        fiscal_year=2025,
+        questionnaire_id="community-sme",
+        questionnaire_version=2,
+        closes_on=date.today() + timedelta(days=20),
+    )
+    make_user(app, "visitor@example.org")
+    with LiveServer(app) as server:
+        yield server
+    app.state.context.engine.dispose()
+
+
+def new_page(browser):
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    context.set_default_timeout(10_000)
+    return context, context.new_page()
+
+
+def next_page(page) -> None:
+    page.locator("form.survey .actions button[value=next]").click()
+    page.wait_for_load_state()
+
+
+def test_staff_interview_and_the_company_finishes_alone(live, browser):
+    staff_context, staff = new_page(browser)
+    staff.goto(f"{live.url}/staff")
+    staff.get_by_label("メールアドレス").fill("visitor@example.org")
+    staff.get_by_label("パスワード").fill(PASSWORD)
+    staff.get_by_role("button", name="ログイン").click()
+    staff.wait_for_url(re.compile(r".*/staff/?$"))
+    staff.goto(f"{live.url}/staff/rounds")
+    staff.locator("table a", has_text="佐賀調査 2025").first.click()
+    staff.locator("#inv-company").fill("多久やまびこ製麺所")
+    staff.get_by_role("button", name="招待を作成").click()
+    staff.get_by_role("button", name=re.compile("企業と一緒に回答する")).first.click()
+    # The response starts on the first page the company has not answered.
+    staff.wait_for_url("**/p/**")
+    expect(staff.locator(".interview-banner")).to_contain_text("visitor@example.org")
+    for lang in ("ja", "en"):
+        staff.goto(f"{staff.url.split('?')[0]}?lang={lang}")
+        shot(staff, f"interview-section-{lang}")
+    staff.goto(f"{staff.url.split('?')[0]}?lang=ja")
+    for _ in range(2):  # the first two pages with the company
+        fill_visible(staff)
+        next_page(staff)
+    link = staff.locator("#resume-link").input_value()
+    staff.get_by_role("button", name="聞き取りを終える").click()
+    staff.wait_for_url("**/staff/responses/*")
+    expect(staff.locator(".notice.success")).to_be_visible()
+
+    company_context, company = new_page(browser)
+    company.goto(link)
+    expect(company.locator(".interview-banner")).to_have_count(0)
+    company.goto(f"{link}/p/profile")
+    assert company.locator(".entered-note").count() > 3
+    company.goto(link)  # continues where the interview stopped
+    for _ in range(30):
+        if "/review" in company.url:
+            break
+        fill_visible(company)
+        next_page(company)
+    expect(company.locator("main")).to_contain_text("実施団体のスタッフが入力")
+    company.locator(".submit-form button").click()
+    company.wait_for_url("**/results")
+
+    staff.reload()
+    expect(staff.locator("main")).to_contain_text("visitor@example.org")
+    company_context.close()
+    staff_context.close()
