@@ -57,11 +57,11 @@ def translations(locale: str) -> Translations:
     return Translations(buffer, domain=DOMAIN)
 
 
-def gettext(locale: str, message: str, **params) -> str:
+def gettext(locale: str, message: str, **params: object) -> str:
     text = translations(normalize_locale(locale)).gettext(message)
     return text.format(**params) if params else text
 
 
-def ngettext(locale: str, singular: str, plural: str, n: int, **params) -> str:
+def ngettext(locale: str, singular: str, plural: str, n: int, **params: object) -> str:
     text = translations(normalize_locale(locale)).ngettext(singular, plural, n)
     return text.format(n=n, **params)

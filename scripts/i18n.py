@@ -35,7 +35,17 @@ def update() -> None:
         check=True,
     )
     subprocess.run(
-        [PYBABEL, "update", "-i", str(pot), "-d", str(LOCALE), "--no-wrap", "--ignore-obsolete"],
+        [
+            PYBABEL,
+            "update",
+            "-i",
+            str(pot),
+            "-d",
+            str(LOCALE),
+            "--no-wrap",
+            "--ignore-obsolete",
+            "--no-fuzzy-matching",
+        ],
         cwd=ROOT,
         check=True,
     )
