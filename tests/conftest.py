@@ -17,6 +17,17 @@ from tests.helpers import KEY, Client, add_round
 TEST_DB = os.environ.get("ASSESS_TEST_DATABASE_URL", "")
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `own_database` make their own SQLite database whatever the run: they
+    are identical in the PostgreSQL run, so they run once, in the SQLite run."""
+    if not TEST_DB.startswith("postgresql"):
+        return
+    skip = pytest.mark.skip(reason="uses its own SQLite database; runs in the SQLite run")
+    for item in items:
+        if item.get_closest_marker("own_database"):
+            item.add_marker(skip)
+
+
 @pytest.fixture(scope="session")
 def migrated_template():
     """On PostgreSQL, one database migrated to the newest schema per test process: a test's

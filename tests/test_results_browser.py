@@ -11,7 +11,7 @@ from assess.config import Settings
 from assess.services.responses import save_answers, start_response, submit
 from tests.helpers import ROOT, LiveServer, add_round, db_of, definitions_of, shot
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.own_database]
 
 PERSONAS = yaml.safe_load((ROOT / "bench" / "personas" / "answers.yaml").read_text(encoding="utf-8"))
 WIDTHS = (1280, 360)

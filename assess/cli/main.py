@@ -14,8 +14,9 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import NullPool
 
 from assess import db
-from assess.cli import backup, demo, printing, rounds, score, sdg, users
+from assess.cli import audit, backup, demo, printing, rounds, score, sdg, users
 from assess.cli.common import fail
+from assess.cli.paper import paper
 from assess.config import ConfigError, Settings
 from assess.definitions.errors import DefinitionError, DefinitionFileError
 from assess.questionnaire.registry import Registry, load_files
@@ -33,11 +34,13 @@ app.add_typer(questionnaire_app, name="questionnaire")
 app.add_typer(sdg.sdg_app, name="sdg")
 app.add_typer(rounds.round_app, name="round")
 app.add_typer(users.user_app, name="user")
+app.add_typer(audit.audit_app, name="audit")
 app.command("score")(score.score_command)
 app.command("invite")(rounds.invite)
 app.command("demo")(demo.demo)
 app.command("booklet")(printing.booklet)
 app.command("report")(printing.report)
+app.command("paper")(paper)
 app.command("export")(backup.export_command)
 app.command("import")(backup.import_command)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from assess.models.common import Vocabulary, utcnow
@@ -30,6 +31,8 @@ class AuditEvent(SQLModel, table=True):
     """Who did what to which object, when."""
 
     __tablename__ = "audit_event"
+    # The audit log filters by what an event concerns (a company, its responses and actions).
+    __table_args__ = (Index("ix_audit_event_object", "object_type", "object_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     actor: str = Field(max_length=200)  # staff e-mail, "company" or "system"

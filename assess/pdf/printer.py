@@ -9,8 +9,11 @@ from sqlmodel import Session
 from assess.i18n import N_, gettext
 from assess.models import Company, Response, Round
 from assess.pdf.content import booklet_content
+from assess.pdf.paper import render_paper
 from assess.pdf.render import CHUNK_CASES, RenderError, css_string, render_booklet, render_html, render_single
+from assess.presentation.paper import PaperCover
 from assess.presentation.sources import sources_html
+from assess.questionnaire.model import Questionnaire
 from assess.services.actions import plan_rows
 from assess.services.feedback import response_feedback
 from assess.services.printing import NothingToPrint, PrintFailed, Progress
@@ -73,6 +76,9 @@ class PdfPrinter:
             }
         )
         return render_html(html)[0]
+
+    def paper(self, questionnaire: Questionnaire, locale: str, cover: PaperCover | None = None) -> bytes:
+        return render_paper(self.env, questionnaire, locale, cover)
 
 
 def parts_of(cases: int) -> int:

@@ -81,3 +81,62 @@ ACTION_STATUS_NAMES = {
 }
 # label() in templates names action statuses too (no stored string above means the same).
 LABELS.update({str(key): name for key, name in ACTION_STATUS_NAMES.items()})
+
+
+# --- the audit log (services/audit_log.py) ---
+# What each recorded action is called; an action not named here is shown as stored.
+AUDIT_ACTION_NAMES = {
+    "response.submit": N_("Response submitted"),
+    "response.start_review": N_("Review started"),
+    "response.return": N_("Returned to the company"),
+    "response.approve": N_("Response approved"),
+    "response.reopen": N_("Review reopened"),
+    "response.note": N_("Internal note added"),
+    "response.link": N_("Response linked to a known company"),
+    "response.carry_forward": N_("Earlier answers carried forward"),
+    "response.start_empty": N_("Started again without earlier answers"),
+    "response.interview": N_("Interview started"),
+    "response.interview_end": N_("Interview ended"),
+    "case_study.save": N_("Case study saved"),
+    "action.create": N_("Action added"),
+    "action.update": N_("Action changed"),
+    "action.comment": N_("Comment on an action"),
+    "action.achieved": N_("Action achieved (shown by later answers)"),
+    "action.not_achieved": N_("Action no longer shown as achieved"),
+    "action_plan.publish": N_("Action plan publication changed"),
+    "company.update": N_("Company details changed"),
+    "company.merge": N_("Company records merged"),
+    "round.create": N_("Round created"),
+    "round.update": N_("Round changed"),
+    "round.invite": N_("Companies invited"),
+    "round.booklet": N_("Booklet made"),
+    "round.export_csv": N_("Responses exported (CSV)"),
+    "round.export_xlsx": N_("Responses exported (Excel)"),
+    "round.export_actions_csv": N_("Action plans exported (CSV)"),
+    "round.export_actions_xlsx": N_("Action plans exported (Excel)"),
+    "user.create": N_("Staff account created"),
+    "user.password_link": N_("Set-password link issued"),
+    "user.password_set": N_("Password set"),
+    "user.login": N_("Logged in"),
+    "user.activate": N_("Account activated"),
+    "user.deactivate": N_("Account deactivated"),
+    "user.sign_out_everywhere": N_("Signed out on every device"),
+    "api_token.create": N_("API token created"),
+    "api_token.revoke": N_("API token revoked"),
+    "backup.export": N_("Backup downloaded"),
+    "audit.export_csv": N_("Audit log exported (CSV)"),
+    "audit.prune": N_("Old audit events deleted"),
+}
+# Filters for every action of a kind: "response.*" is every action that starts "response.".
+AUDIT_ACTION_GROUPS = {
+    "response.*": N_("Every event on responses"),
+    "action.*": N_("Every event on actions"),
+    "company.*": N_("Every event on companies"),
+    "round.*": N_("Every event on rounds"),
+    "round.export_*": N_("Every export of a round"),
+    "user.*": N_("Every event on staff accounts"),
+    "api_token.*": N_("Every event on API tokens"),
+    "audit.*": N_("Every event on the audit log"),
+}
+# Who did it, when it was not a staff member.
+AUDIT_ACTOR_NAMES = {"company": N_("The company"), "system": N_("The system")}

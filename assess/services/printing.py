@@ -12,6 +12,8 @@ from sqlmodel import Session
 from assess.db import write_transaction
 from assess.i18n import N_
 from assess.models import Response, Round
+from assess.presentation.paper import PaperCover
+from assess.questionnaire.model import Questionnaire
 from assess.services.audit import audit
 from assess.services.errors import DomainError
 
@@ -39,6 +41,11 @@ class Printer(Protocol):
 
     def report(self, db: Session, response: Response, locale: str) -> bytes:
         """One company's feedback report."""
+        ...
+
+    def paper(self, questionnaire: Questionnaire, locale: str, cover: PaperCover | None = None) -> bytes:
+        """A blank paper questionnaire; `cover` names the round, and for a known invitation
+        the company and its private link."""
         ...
 
 
