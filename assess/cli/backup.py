@@ -14,6 +14,7 @@ from assess import db
 from assess.cli.common import definitions, engine, fail
 from assess.config import Settings
 from assess.models import Invitation
+from assess.services.attachments import store_of
 from assess.services.backup import dump, dumps, restore
 from assess.services.backup_format import BackupError, loads
 from assess.services.tokens import hash_token, invitation_token
@@ -51,7 +52,7 @@ def export_command(
         source.dispose()
         reason = "has no tables" if not current else f"is at migration {current}, this assess expects {head}"
         fail(f"cannot export: the database {reason}; run `assess db upgrade` with the release that serves it")
-    document = dump(source, credentials=with_password_hashes)
+    document = dump(source, credentials=with_password_hashes, store=store_of(Settings().data_dir))
     source.dispose()
     content = dumps(document)
     if str(file) == "-":
@@ -63,6 +64,7 @@ def export_command(
     except OSError as exc:
         fail(f"cannot write {file}: {exc.strerror or exc}")
     counts = ", ".join(f"{len(rows)} {name}" for name, rows in document["tables"].items() if rows)
+    counts += f", {len(document['files'])} attached files" if document.get("files") else ""
     extra = " with password hashes" if with_password_hashes else " (no password hashes)"
     typer.echo(f"exported to {file}{extra}: {counts}")
 
@@ -80,7 +82,7 @@ def import_command(
     available = {q.key: q.content_hash for q in definitions(settings).registry.all()}
     target = engine(settings)
     try:
-        report = restore(target, source, loads(source, content), available)
+        report = restore(target, source, loads(source, content), available, store=store_of(settings.data_dir))
     except BackupError as exc:
         fail(str(exc))
     with Session(target) as s:
@@ -98,6 +100,7 @@ def import_command(
             )
     target.dispose()
     counts = ", ".join(f"{n} {name}" for name, n in report.counts.items() if n)
+    counts += f", {report.files} attached files" if report.files else ""
     typer.echo(f"restored from {source}: {counts}")
     for warning in report.warnings:
         typer.echo(f"note: {warning}")

@@ -141,6 +141,11 @@ _RULES = [
         "add 'exclusive: true': not applicable cannot be combined with other choices",
     ),
     Rule("Q317", "only one option may be 'not_applicable', found {found}", "keep one not-applicable option"),
+    Rule(
+        "Q318",
+        "'attachments_max' is given on a question that takes no attachments",
+        "add 'attachments: true', or remove 'attachments_max'",
+    ),
     # Q4xx: translations
     Rule("Q401", "missing {lang} text", "add '{lang}: ...' with the {language} text"),
     Rule(

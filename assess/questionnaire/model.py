@@ -94,6 +94,8 @@ class Question:
     practices: tuple[str, ...] = ()
     practice_min: int = 4
     role: str | None = None
+    attachments: bool = False  # the company may attach files (PDF, JPEG, PNG) to its answer
+    attachments_max: int | None = None  # most files on this question (default: the per-response limit)
     scored: bool = False  # true when the question counts in an area score
     line: int = field(default=0, compare=False)  # where it is defined, for messages
 

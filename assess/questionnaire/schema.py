@@ -58,7 +58,10 @@ COMMON = {
     "weight": False,
     "show_if": False,
     "role": False,
+    "attachments": False,
+    "attachments_max": False,
 }
+MAX_ATTACHMENTS = 20  # files per response (services.attachments.MAX_FILES), so per question too
 TYPE_FIELDS = sorted({f for t in REGISTRY.values() for f in t.fields})
 QUESTION = {**COMMON, **{f: False for f in TYPE_FIELDS}}
 
@@ -193,6 +196,7 @@ class SchemaChecker(Checker):
             "required": self.boolean(path, raw, "required"),
             "help": self.optional_text(path, raw, "help"),
         }
+        fields.update(self.attachment_fields(path, raw))
         fields["weight"] = self.weight(path, raw, tname, qtype, area)
         scored = fields["weight"] > 0
         if qtype is not None:
@@ -218,6 +222,26 @@ class SchemaChecker(Checker):
         )
         self.built.setdefault(qid, question)
         return question
+
+    def attachment_fields(self, path: KeyPath, raw: dict) -> dict[str, Any]:
+        """`attachments: true` lets the company attach files; `attachments_max` caps their number."""
+        allowed = self.boolean(path, raw, "attachments")
+        most = raw.get("attachments_max")
+        if most is None:
+            return {"attachments": allowed}
+        if isinstance(most, bool) or not isinstance(most, int) or not 1 <= most <= MAX_ATTACHMENTS:
+            expected = f"a whole number from 1 to {MAX_ATTACHMENTS}"
+            self.err(
+                "Q302",
+                path + ("attachments_max",),
+                field="attachments_max",
+                expected=expected,
+                found=kind_of(most),
+            )
+            most = None
+        elif not allowed:
+            self.err("Q318", path + ("attachments_max",))
+        return {"attachments": allowed, "attachments_max": most}
 
     def question_type(self, path: KeyPath, raw: dict) -> tuple[Any, QuestionType | None]:
         tname = raw.get("type")

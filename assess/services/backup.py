@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Integer, func, select, text, update
@@ -21,6 +22,13 @@ from sqlmodel import select as sqlmodel_select
 from assess import __version__
 from assess.db import current_revision, write_transaction
 from assess.models import AuditEvent
+from assess.services.attachment_backup import (
+    files_for_backup,
+    files_lines,
+    files_to_restore,
+    remove_files,
+    write_files,
+)
 from assess.services.audit import audit
 from assess.services.backup_format import FORMAT, FORMAT_VERSION, TABLES, BackupError, check, table
 
@@ -34,6 +42,7 @@ CREDENTIALS = {"staff_user": ("password_hash",), "api_token": None}  # None: the
 class RestoreReport:
     counts: dict[str, int] = field(default_factory=dict)
     credentials: bool = False
+    files: int = 0  # attached files written to the store
     warnings: list[str] = field(default_factory=list)
 
 
@@ -45,8 +54,9 @@ def _encode(value: Any) -> Any:
     return value
 
 
-def dump(engine: Engine, credentials: bool = False) -> dict[str, Any]:
-    """Every row of every backed-up table, in one consistent snapshot."""
+def dump(engine: Engine, credentials: bool = False, store: Path | None = None) -> dict[str, Any]:
+    """Every row of every backed-up table, in one consistent snapshot; with the attachment
+    store, every attached file too (base64, under "files")."""
     tables: dict[str, list[dict[str, Any]]] = {}
     with engine.connect() as conn:
         if conn.dialect.name == "postgresql":
@@ -64,6 +74,9 @@ def dump(engine: Engine, credentials: bool = False) -> dict[str, Any]:
             rows = conn.execute(select(*columns).order_by(*order)).mappings()
             tables[name] = [{key: _encode(value) for key, value in row.items()} for row in rows]
         conn.rollback()
+    files = None
+    if store is not None:
+        tables["attachment"], files = files_for_backup(engine, store, tables.get("attachment", []))
     return {
         "format": FORMAT,
         "version": FORMAT_VERSION,
@@ -72,6 +85,7 @@ def dump(engine: Engine, credentials: bool = False) -> dict[str, Any]:
         "schema_revision": revision,
         "credentials": credentials,
         "tables": tables,
+        **({"files": files} if files is not None else {}),
     }
 
 
@@ -83,7 +97,7 @@ def dumps(document: dict[str, Any]) -> str:
     # One row per line: diffable, and a reader can point at a line.
     lines = ["{"]
     for key, value in document.items():
-        if key != "tables":
+        if key not in ("tables", "files"):
             lines.append(f"  {_json(key)}: {_json(value)},")
     lines.append('  "tables": {')
     names = list(document["tables"])
@@ -95,7 +109,9 @@ def dumps(document: dict[str, Any]) -> str:
             + (f"\n{body}\n    ]" if rows else "]")
             + ("," if i < len(names) - 1 else "")
         )
-    lines.append("  }")
+    lines.append("  }" + ("," if "files" in document else ""))
+    if "files" in document:
+        lines.append(files_lines(document["files"]))
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -104,26 +120,39 @@ def dumps(document: dict[str, Any]) -> str:
 
 
 def restore(
-    engine: Engine, source: str, document: dict[str, Any], available: dict[tuple[str, int], str] | None = None
+    engine: Engine,
+    source: str,
+    document: dict[str, Any],
+    available: dict[tuple[str, int], str] | None = None,
+    store: Path | None = None,
 ) -> RestoreReport:
     """Restore a checked document into an empty, migrated database.
 
     `available` maps (questionnaire id, version) to content hash of the
-    definition files this installation has; responses need theirs.
+    definition files this installation has; responses need theirs. `store`: the
+    attachment store the files go to (see services.attachment_backup).
     """
     rows_by_table = check(source, document)
     problems = _check_questionnaires(rows_by_table, available) if available is not None else []
-    report = RestoreReport(credentials=bool(document.get("credentials")))
+    files, file_problems = files_to_restore(rows_by_table.get("attachment", []), document.get("files"), store)
+    problems += file_problems
+    report = RestoreReport(credentials=bool(document.get("credentials")), files=len(files))
+    written: list[Path] = []  # the files written go again when the rows are not
     try:
         with engine.begin() as conn:
             problems += _check_empty(conn, rows_by_table)
             if problems:
                 raise BackupError(source, problems)
+            written = write_files(store, files) if store is not None else []
             _insert(conn, rows_by_table, report)
     except (DBAPIError, StatementError) as exc:  # what the checks did not foresee: nothing was written
+        remove_files(written)
         raise BackupError(
             source, [f"the database refused a row, nothing was restored: {getattr(exc, 'orig', exc)}"]
         ) from None
+    except BaseException:
+        remove_files(written)
+        raise
     staff = rows_by_table.get("staff_user", [])
     if staff and not any(row.get("password_hash") for row in staff):
         report.warnings.append(
@@ -230,9 +259,9 @@ def _reset_sequences(conn: Connection) -> None:
             )
 
 
-def download(engine: Engine, db: Session, actor: str) -> tuple[str, str]:
+def download(engine: Engine, db: Session, actor: str, store: Path | None = None) -> tuple[str, str]:
     """A backup for an administrator to download (no password hashes), audited: (file name, content)."""
-    document = dump(engine, credentials=False)
+    document = dump(engine, credentials=False, store=store)
     rows = sum(len(r) for r in document["tables"].values())
     with write_transaction(db):
         audit(db, actor, "backup.export", "installation", None, detail=str(rows))

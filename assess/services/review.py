@@ -8,11 +8,14 @@ AuditEvent.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import update
 from sqlmodel import Session, select
 
 from assess.db import write_transaction
 from assess.models import Response, ReviewEvent, StaffUser, utcnow
+from assess.services.attachments import add_requests, check_documents
 from assess.services.audit import audit
 from assess.services.errors import CommentRequired, EmptyNote, NotAllowed
 from assess.vocab import ResponseStatus, ReviewAction
@@ -32,7 +35,15 @@ def steps_for(status: str) -> list[ReviewAction]:
     return [action for action, (allowed, _) in STEPS.items() if status in allowed]
 
 
-def act(db: Session, response: Response, staff: StaffUser, action: str, comment: str = "") -> Response:
+def act(
+    db: Session,
+    response: Response,
+    staff: StaffUser,
+    action: str,
+    comment: str = "",
+    documents: Sequence[tuple[str, str]] = (),
+) -> Response:
+    """One review step; `documents`, (question id, note) pairs, are asked for with a return."""
     step = ReviewAction(action) if action in STEPS else None
     before = response.status
     if step is None or before not in STEPS[step][0]:
@@ -40,6 +51,7 @@ def act(db: Session, response: Response, staff: StaffUser, action: str, comment:
     after = STEPS[step][1]
     if step == ReviewAction.RETURN and not comment.strip():
         raise CommentRequired()
+    check_documents(documents, returning=step == ReviewAction.RETURN)
     with write_transaction(db):
         # Guarded on the status read above, so two reviewers cannot both act.
         changed = db.exec(
@@ -62,6 +74,7 @@ def act(db: Session, response: Response, staff: StaffUser, action: str, comment:
         audit(
             db, staff.email, f"response.{step}", "response", response.id, before, after, comment.strip()[:500]
         )
+        add_requests(db, response.id, staff.email, documents)
     db.refresh(response)
     return response
 

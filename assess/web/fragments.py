@@ -62,6 +62,8 @@ def fill(html: str, state: Mapping[str, dict]) -> Markup:
             return out + (' aria-invalid="true"' if q["error"] and "g" not in arg else "")
         if kind == "n":
             return _notes(q)
+        if kind == "a":  # attached files and document requests (web.evidence), already HTML
+            return q.get("evidence", "")
         raise ValueError(f"unknown placeholder {kind}")
 
     return Markup(PLACEHOLDER.sub(replace, html))

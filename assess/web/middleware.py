@@ -10,6 +10,7 @@ from starlette.requests import Request
 
 from assess.definitions.characters import forbidden_character
 from assess.i18n import LOCALES, normalize_locale
+from assess.services.attachments import MAX_UPLOAD_BODY, UPLOAD_PATH, FileTooLarge, limits
 from assess.services.errors import TooLarge, UnstorableText
 from assess.web.errors import refused, server_error
 
@@ -44,7 +45,7 @@ class LocaleAndHeaders:
             return await self.app(scope, receive, send)
         self._choose_locale(scope)
         send = HeaderSender(send, private=scope.get("path", "").startswith(PRIVATE_PATHS))
-        problem = UnstorableText() if _unstorable(scope) else TooLarge() if _too_large(scope) else None
+        problem = UnstorableText() if _unstorable(scope) else _too_large(scope)
         if problem is not None:
             # Refused before any route sees it, with the same page and headers as the rest.
             response = await refused(Request(scope, receive), problem)
@@ -103,9 +104,14 @@ def _unstorable(scope) -> bool:
     return bool(forbidden_character(scope.get("path", "")) or forbidden_character(query))
 
 
-def _too_large(scope) -> bool:
-    """A body announced larger than any form of the app takes (uploads included)."""
+def _too_large(scope) -> TooLarge | None:
+    """A body announced larger than any form of the app takes (uploads included); an attachment
+    upload may be larger (services.attachments), and is refused with its own message."""
+    upload = bool(UPLOAD_PATH.match(scope.get("path", "")))
+    limit = MAX_UPLOAD_BODY if upload else MAX_BODY
     for name, value in scope.get("headers", []):
         if name == b"content-length":
-            return not value.isdigit() or len(value) > 12 or int(value) > MAX_BODY
-    return False
+            if not value.isdigit() or len(value) > 12 or int(value) > limit:
+                return FileTooLarge(**limits()) if upload else TooLarge()
+            return None
+    return None

@@ -14,6 +14,7 @@ from assess.services.accounts import (
     revoke_api_token,
     set_active,
 )
+from assess.services.attachments import store_of
 from assess.services.backup import download, recent_downloads
 from assess.services.errors import DomainError
 from assess.services.sessions import sign_out_everywhere
@@ -122,7 +123,7 @@ def backup_page(request: Request, admin: AdminDep, db: DbDep):
 @router.post("/staff/backup")
 def backup_download(admin: AdminDep, db: DbDep, context: ContextDep):
     """The whole installation as `assess export` writes it, without password hashes."""
-    name, content = download(context.engine, db, admin.email)
+    name, content = download(context.engine, db, admin.email, store_of(context.settings.data_dir))
     response = attachment(content.encode("utf-8"), "application/json; charset=utf-8", name)
     response.headers["cache-control"] = "no-store"
     return response

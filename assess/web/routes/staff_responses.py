@@ -14,6 +14,7 @@ from assess.presentation.explain import maturity_levels
 from assess.presentation.labels import STEP_BUTTONS, profile_labels
 from assess.questionnaire.model import NARRATIVE_KEYS
 from assess.services.actions import plan_rows
+from assess.services.attachments import requested_documents
 from assess.services.case_studies import case_study, company_narrative, consented, save_case_study
 from assess.services.companies import similar_companies
 from assess.services.errors import ConsentMissing, DomainError, NotAllowed, message_for
@@ -28,6 +29,7 @@ from assess.services.rounds import list_rounds
 from assess.vocab import EDITABLE, ResponseStatus
 from assess.web.csrf import FormRouter
 from assess.web.deps import ContextDep, DbDep, DefinitionsDep, FormDep, LocaleDep, PrinterDep, RowId, StaffDep
+from assess.web.evidence import staff_evidence
 from assess.web.rendering import attachment, redirect, render
 
 router = FormRouter()
@@ -121,6 +123,7 @@ def detail(
                 "editable": response.status in EDITABLE,
             },
             "entered": staff_entered(db, response.id),
+            "evidence": staff_evidence(db, response, questionnaire, locale),
             "notice": request.query_params.get("n", ""),
             "plan_actions": (
                 plan_rows(db, company.id, definitions.practices, locale, sort="due") if company else []
@@ -130,9 +133,15 @@ def detail(
 
 
 @router.post("/staff/responses/{response_id}/action")
-def do_action(response_id: RowId, staff: StaffDep, form: FormDep, db: DbDep):
+def do_action(response_id: RowId, staff: StaffDep, form: FormDep, db: DbDep, definitions: DefinitionsDep):
+    response = _response(db, response_id)
     try:
-        act(db, _response(db, response_id), staff, str(form.get("action", "")), str(form.get("comment", "")))
+        documents = requested_documents(
+            questionnaire_of(definitions, response),
+            [v for v in form.getlist("document") if isinstance(v, str)],
+            str(form.get("document_note", "")),
+        )
+        act(db, response, staff, str(form.get("action", "")), str(form.get("comment", "")), documents)
     except DomainError as exc:
         return redirect(f"/staff/responses/{response_id}?e={exc.code}")
     return redirect(f"/staff/responses/{response_id}")

@@ -35,6 +35,7 @@ from assess.web.deps import (
     on_db,
     run_db,
 )
+from assess.web.evidence import section_evidence
 from assess.web.fragments import fill, section_html
 from assess.web.interview import interviewer
 from assess.web.rendering import private, redirect, render
@@ -208,6 +209,9 @@ def section_page(
     html = section_html(templates, questionnaire, section.id, locale)
     context = survey_context(base_url, token, response, questionnaire, locale, comments)
     context.update(view)
+    context["evidence"] = section_evidence(
+        request, templates, token, response, questionnaire, section, locale, state
+    )
     context["questions_html"] = fill(html, state)
     context.update(
         {
