@@ -100,3 +100,43 @@ def test_staff_interview_and_the_company_finishes_alone(live, browser):
     expect(staff.locator("main")).to_contain_text("visitor@example.org")
     company_context.close()
     staff_context.close()
+
+
+def test_a_paper_form_is_printed_and_entered(live, browser, tmp_path):
+    """Staff print an invited company's paper form, then enter the filled-in form in interview
+    mode with the date written on it."""
+    from pypdf import PdfReader
+
+    context = browser.new_context(viewport={"width": 1100, "height": 900}, accept_downloads=True)
+    context.set_default_timeout(20_000)
+    staff = context.new_page()
+    staff.goto(f"{live.url}/staff")
+    staff.get_by_label("メールアドレス").fill("visitor@example.org")
+    staff.get_by_label("パスワード").fill(PASSWORD)
+    staff.get_by_role("button", name="ログイン").click()
+    staff.wait_for_url(re.compile(r".*/staff/?$"))
+    staff.goto(f"{live.url}/staff/rounds")
+    staff.locator("table a", has_text="佐賀調査 2025").first.click()
+    staff.locator("#inv-company").fill("嬉野ゆずり葉茶園")
+    staff.get_by_role("button", name="招待を作成").click()
+    row = staff.locator("#invitations + table tr", has_text="嬉野ゆずり葉茶園")
+    link = row.locator("code").inner_text().strip()
+    with staff.expect_download() as download:
+        row.locator(".paper-form a[hreflang=ja]").click()
+    pdf = tmp_path / "paper.pdf"
+    download.value.save_as(pdf)
+    reader = PdfReader(pdf)
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "嬉野ゆずり葉茶園" in text and link in text.replace("\n", "")
+    assert f"1 / {len(reader.pages)}" in text and "問1" in text
+
+    paper_day = (date.today() - timedelta(days=2)).isoformat()
+    row.locator("input[type=date]").fill(paper_day)
+    row.get_by_role("button", name=re.compile("企業と一緒に回答する")).click()
+    staff.wait_for_url("**/p/**")
+    fill_visible(staff)
+    next_page(staff)
+    staff.get_by_role("button", name="聞き取りを終える").click()
+    staff.wait_for_url("**/staff/responses/*")
+    expect(staff.locator("main")).to_contain_text(f"{paper_day} 付けの紙の回答用紙から入力しました")
+    context.close()
