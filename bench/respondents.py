@@ -41,9 +41,11 @@ def percentile(values: list[float], p: float) -> float:
 
 
 @contextmanager
-def server(env: dict, port: int, workers: int):
-    """`assess serve` in its own process group, with the demo rounds; stopped on exit."""
-    subprocess.run([sys.executable, "-m", "assess", "demo"], env=env, check=True, capture_output=True)
+def server(env: dict, port: int, workers: int, demo: bool = True):
+    """`assess serve` in its own process group (with the demo rounds unless `demo` is False);
+    stopped on exit."""
+    if demo:
+        subprocess.run([sys.executable, "-m", "assess", "demo"], env=env, check=True, capture_output=True)
     process = subprocess.Popen(
         [sys.executable, "-m", "assess", "serve", "--port", str(port), "--workers", str(workers)],
         env=env,

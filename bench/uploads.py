@@ -22,13 +22,11 @@ import os
 import random
 import re
 import shutil
-import signal
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -36,7 +34,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.respondents import CSRF, free_port
+from bench.respondents import CSRF, free_port, server
 
 MB = 1024 * 1024
 SLUG = "bench-uploads"
@@ -81,30 +79,6 @@ def peak_rss_mb(pid: int) -> float:
     except ImportError:
         status = Path(f"/proc/{pid}/status").read_text()
         return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
-
-
-@contextmanager
-def server(env: dict, port: int):
-    process = subprocess.Popen(
-        [sys.executable, "-m", "assess", "serve", "--port", str(port), "--workers", "1"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("the server did not start: " + process.stderr.read1().decode())
-        yield process
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
 
 
 async def start_responses(client: httpx.AsyncClient, n: int) -> tuple[list[str], str]:
@@ -209,7 +183,7 @@ def main() -> None:
     )  # fmt: skip
     port = free_port()
     try:
-        with server(env, port) as process:
+        with server(env, port, 1, demo=False) as process:
             print(f"server started: peak RSS {peak_rss_mb(process.pid):.0f} MB before any upload")
             asyncio.run(run(args, port, files_dir, data_dir))
             rss = peak_rss_mb(process.pid)

@@ -185,6 +185,19 @@ def submitted(
 # --- the command line on the shipped definitions -----------------------------------
 
 
+def live_settings(tmp_path: Path, database_url: str, secret: str) -> Settings:
+    """Settings for a live server on the shipped questionnaires: the test's PostgreSQL database,
+    or a SQLite file (in-memory SQLite cannot be shared by the server's threads)."""
+    url = database_url if database_url != "sqlite://" else f"sqlite:///{tmp_path / 'live.db'}"
+    return Settings(
+        data_dir=tmp_path / "data",
+        database_url=url,
+        secret_key=secret * 48,
+        questionnaire_dir=ROOT / "questionnaires",
+        practices_file=ROOT / "sdg_map" / "practices.yaml",
+    )
+
+
 def settings_for(url: str, data_dir: Path) -> Settings:
     return Settings(
         data_dir=data_dir,

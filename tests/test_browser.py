@@ -6,8 +6,7 @@ Screenshots of each page type go to test-output/ (ignored by git).
 import pytest
 from playwright.sync_api import expect
 
-from assess.config import Settings
-from tests.helpers import ROOT, LiveServer, add_round, axe_violations, fill_visible, shot
+from tests.helpers import LiveServer, add_round, axe_violations, fill_visible, live_settings, shot
 
 pytestmark = pytest.mark.browser
 
@@ -16,14 +15,7 @@ pytestmark = pytest.mark.browser
 def live(tmp_path, database_url):
     from assess.app import create_app
 
-    url = database_url if database_url != "sqlite://" else f"sqlite:///{tmp_path / 'live.db'}"
-    settings = Settings(
-        data_dir=tmp_path / "data",
-        database_url=url,
-        secret_key="b" * 48,
-        questionnaire_dir=ROOT / "questionnaires",
-        practices_file=ROOT / "sdg_map" / "practices.yaml",
-    )
+    settings = live_settings(tmp_path, database_url, "b")
     app = create_app(settings)
     add_round(app, slug="saga-2019", questionnaire_id="community-sme", questionnaire_version=1)
     with LiveServer(app) as server:

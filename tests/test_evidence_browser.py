@@ -7,9 +7,17 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from assess.config import Settings
 from assess.services.responses import save_answers, start_response, submit
-from tests.helpers import PASSWORD, ROOT, LiveServer, add_round, db_of, definitions_of, make_user, shot
+from tests.helpers import (
+    PASSWORD,
+    LiveServer,
+    add_round,
+    db_of,
+    definitions_of,
+    live_settings,
+    make_user,
+    shot,
+)
 from tests.test_results_browser import PERSONAS
 
 pytestmark = pytest.mark.browser
@@ -20,14 +28,7 @@ PDF = b"%PDF-1.4\n" + bytes(range(256)) * 64 + b"\n%%EOF\n"
 def live(tmp_path, database_url):
     from assess.app import create_app
 
-    url = database_url if database_url != "sqlite://" else f"sqlite:///{tmp_path / 'live.db'}"
-    settings = Settings(
-        data_dir=tmp_path / "data",
-        database_url=url,
-        secret_key="e" * 48,
-        questionnaire_dir=ROOT / "questionnaires",
-        practices_file=ROOT / "sdg_map" / "practices.yaml",
-    )
+    settings = live_settings(tmp_path, database_url, "e")
     app = create_app(settings)
     round_ = add_round(app, slug="kochi-2025", questionnaire_id="community-sme", questionnaire_version=2)
     definitions = definitions_of(app)

@@ -9,10 +9,18 @@ import pytest
 import yaml
 from playwright.sync_api import expect
 
-from assess.config import Settings
 from assess.services.responses import find_response, save_answers, start_response, submit
 from assess.services.review import act
-from tests.helpers import PASSWORD, ROOT, LiveServer, add_round, db_of, definitions_of, make_user
+from tests.helpers import (
+    PASSWORD,
+    ROOT,
+    LiveServer,
+    add_round,
+    db_of,
+    definitions_of,
+    live_settings,
+    make_user,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -25,14 +33,7 @@ NEW_STORY = "地域の直売所と学校給食に、有機野菜を毎週届け�
 def live(tmp_path, database_url):
     from assess.app import create_app
 
-    url = database_url if database_url != "sqlite://" else f"sqlite:///{tmp_path / 'live.db'}"
-    settings = Settings(
-        data_dir=tmp_path / "data",
-        database_url=url,
-        secret_key="h" * 48,
-        questionnaire_dir=ROOT / "questionnaires",
-        practices_file=ROOT / "sdg_map" / "practices.yaml",
-    )
+    settings = live_settings(tmp_path, database_url, "h")
     app = create_app(settings)
     round_ = add_round(
         app, slug="nagano-2025", fiscal_year=2025, questionnaire_id="community-sme", questionnaire_version=2

@@ -8,8 +8,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from assess.config import Settings
-from tests.helpers import PASSWORD, ROOT, LiveServer, add_round, fill_visible, make_user, shot
+from tests.helpers import PASSWORD, LiveServer, add_round, fill_visible, live_settings, make_user, shot
 
 pytestmark = pytest.mark.browser
 
@@ -18,14 +17,7 @@ pytestmark = pytest.mark.browser
 def live(tmp_path, database_url):
     from assess.app import create_app
 
-    url = database_url if database_url != "sqlite://" else f"sqlite:///{tmp_path / 'live.db'}"
-    settings = Settings(
-        data_dir=tmp_path / "data",
-        database_url=url,
-        secret_key="i" * 48,
-        questionnaire_dir=ROOT / "questionnaires",
-        practices_file=ROOT / "sdg_map" / "practices.yaml",
-    )
+    settings = live_settings(tmp_path, database_url, "i")
     app = create_app(settings)
     add_round(
         app,

@@ -9,8 +9,16 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from assess.config import Settings
-from tests.helpers import PASSWORD, ROOT, LiveServer, add_round, definitions_of, fill_visible, make_user, shot
+from tests.helpers import (
+    PASSWORD,
+    LiveServer,
+    add_round,
+    definitions_of,
+    fill_visible,
+    live_settings,
+    make_user,
+    shot,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -21,14 +29,7 @@ CODE = "4010001099999"  # a corporate number (fictional)
 def live(tmp_path, database_url):
     from assess.app import create_app
 
-    url = database_url if database_url != "sqlite://" else f"sqlite:///{tmp_path / 'live.db'}"
-    settings = Settings(
-        data_dir=tmp_path / "data",
-        database_url=url,
-        secret_key="p" * 48,
-        questionnaire_dir=ROOT / "questionnaires",
-        practices_file=ROOT / "sdg_map" / "practices.yaml",
-    )
+    settings = live_settings(tmp_path, database_url, "p")
     app = create_app(settings)
     common = {"questionnaire_id": "community-sme", "questionnaire_version": 2}
     add_round(app, slug="fy2024", name_ja="佐賀調査 2024", name_en="Saga 2024", fiscal_year=2024, **common)
