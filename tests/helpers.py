@@ -267,6 +267,19 @@ class LiveServer:
         self.thread.join(timeout=5)
 
 
+def browser_page(browser, width: int = 1100, downloads: bool = False):
+    """A fresh browser context (its own cookies) and its page, with a 10 s default timeout."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, accept_downloads=downloads)
+    context.set_default_timeout(10_000)
+    return context, context.new_page()
+
+
+def next_page(page) -> None:
+    """Save a survey page with its "next" button and wait for the following page."""
+    page.locator("form.survey .actions button[value=next]").click()
+    page.wait_for_load_state()
+
+
 def shot(page, name: str) -> Path:
     OUTPUT.mkdir(exist_ok=True)
     path = OUTPUT / f"{name}.png"

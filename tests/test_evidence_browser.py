@@ -12,6 +12,7 @@ from tests.helpers import (
     PASSWORD,
     LiveServer,
     add_round,
+    browser_page,
     db_of,
     definitions_of,
     live_settings,
@@ -45,14 +46,8 @@ def live(tmp_path, database_url):
     app.state.context.engine.dispose()
 
 
-def page_of(browser):
-    context = browser.new_context(viewport={"width": 1100, "height": 900}, accept_downloads=True)
-    context.set_default_timeout(10_000)
-    return context, context.new_page()
-
-
 def test_a_requested_document_is_attached_resubmitted_reviewed_and_downloaded(live, browser, tmp_path):
-    staff_context, staff = page_of(browser)
+    staff_context, staff = browser_page(browser, downloads=True)
     staff.goto(f"{live.url}/staff/responses/{live.response_id}")
     staff.get_by_label("メールアドレス").fill("reviewer@example.org")
     staff.get_by_label("パスワード").fill(PASSWORD)
@@ -67,7 +62,7 @@ def test_a_requested_document_is_attached_resubmitted_reviewed_and_downloaded(li
     staff.get_by_role("button", name="企業に差し戻す").click()
     expect(staff.locator("main")).to_contain_text("差し戻し")
 
-    company_context, company = page_of(browser)
+    company_context, company = browser_page(browser, downloads=True)
     company.goto(f"{live.url}/s/{live.token}")
     expect(company.locator("main")).to_contain_text("証明書を添付のうえ")
     questionnaire = definitions_of(live.app).registry.get("community-sme", 2)

@@ -16,10 +16,12 @@ from tests.helpers import (
     ROOT,
     LiveServer,
     add_round,
+    browser_page,
     db_of,
     definitions_of,
     live_settings,
     make_user,
+    next_page,
 )
 
 pytestmark = pytest.mark.browser
@@ -54,17 +56,6 @@ def live(tmp_path, database_url):
     app.state.context.engine.dispose()
 
 
-def new_page(browser, width=1100):
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    context.set_default_timeout(10_000)
-    return context, context.new_page()
-
-
-def save_page(page) -> None:
-    page.locator("form.survey .actions button[value=next]").click()
-    page.wait_for_load_state()
-
-
 def change_and_resubmit(page, live) -> None:
     """Through the company's own link: two more tick boxes and one less, a longer story, a number."""
     base = f"{live.url}/s/{live.token}"
@@ -72,13 +63,13 @@ def change_and_resubmit(page, live) -> None:
     page.locator('input[name="energy_saving"][value="monitoring"]').check()
     page.locator('input[name="energy_saving"][value="efficient_equipment"]').check()
     page.locator('input[name="energy_saving"][value="led"]').uncheck()
-    save_page(page)
+    next_page(page)
     page.goto(f"{base}/p/stakeholders_employees")
     page.locator('input[name="women_share"]').fill("60")
-    save_page(page)
+    next_page(page)
     page.goto(f"{base}/p/narrative")
     page.locator('textarea[name="story"]').fill(NEW_STORY)
-    save_page(page)
+    next_page(page)
     page.goto(f"{base}/review")
     page.locator(".submit-form button").click()
     page.wait_for_url("**/results")
@@ -93,8 +84,8 @@ def log_in(page, live) -> None:
 
 
 def test_staff_see_what_changed_since_the_previous_submission(live, browser):
-    company_context, page = new_page(browser)
-    staff_context, staff = new_page(browser)
+    company_context, page = browser_page(browser)
+    staff_context, staff = browser_page(browser)
     log_in(staff, live)
     staff.goto(f"{live.url}/staff/responses/{live.response_id}")
     expect(staff.locator("section.changes")).to_have_count(0)  # submitted once: nothing to compare

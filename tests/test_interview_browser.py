@@ -8,7 +8,17 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.helpers import PASSWORD, LiveServer, add_round, fill_visible, live_settings, make_user, shot
+from tests.helpers import (
+    PASSWORD,
+    LiveServer,
+    add_round,
+    browser_page,
+    fill_visible,
+    live_settings,
+    make_user,
+    next_page,
+    shot,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -35,19 +45,8 @@ def live(tmp_path, database_url):
     app.state.context.engine.dispose()
 
 
-def new_page(browser):
-    context = browser.new_context(viewport={"width": 1100, "height": 900})
-    context.set_default_timeout(10_000)
-    return context, context.new_page()
-
-
-def next_page(page) -> None:
-    page.locator("form.survey .actions button[value=next]").click()
-    page.wait_for_load_state()
-
-
 def test_staff_interview_and_the_company_finishes_alone(live, browser):
-    staff_context, staff = new_page(browser)
+    staff_context, staff = browser_page(browser)
     staff.goto(f"{live.url}/staff")
     staff.get_by_label("メールアドレス").fill("visitor@example.org")
     staff.get_by_label("パスワード").fill(PASSWORD)
@@ -73,7 +72,7 @@ def test_staff_interview_and_the_company_finishes_alone(live, browser):
     staff.wait_for_url("**/staff/responses/*")
     expect(staff.locator(".notice.success")).to_be_visible()
 
-    company_context, company = new_page(browser)
+    company_context, company = browser_page(browser)
     company.goto(link)
     expect(company.locator(".interview-banner")).to_have_count(0)
     company.goto(f"{link}/p/profile")
@@ -99,9 +98,8 @@ def test_a_paper_form_is_printed_and_entered(live, browser, tmp_path):
     mode with the date written on it."""
     from pypdf import PdfReader
 
-    context = browser.new_context(viewport={"width": 1100, "height": 900}, accept_downloads=True)
-    context.set_default_timeout(20_000)
-    staff = context.new_page()
+    context, staff = browser_page(browser, downloads=True)
+    context.set_default_timeout(20_000)  # the paper form takes a few seconds to print
     staff.goto(f"{live.url}/staff")
     staff.get_by_label("メールアドレス").fill("visitor@example.org")
     staff.get_by_label("パスワード").fill(PASSWORD)

@@ -13,10 +13,12 @@ from tests.helpers import (
     PASSWORD,
     LiveServer,
     add_round,
+    browser_page,
     definitions_of,
     fill_visible,
     live_settings,
     make_user,
+    next_page,
     shot,
 )
 
@@ -47,17 +49,6 @@ def live(tmp_path, database_url):
         server.app = app
         yield server
     app.state.context.engine.dispose()
-
-
-def new_page(browser, width=1100):
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    context.set_default_timeout(10_000)
-    return context, context.new_page()
-
-
-def next_page(page) -> None:
-    page.locator("form.survey .actions button[value=next]").click()
-    page.wait_for_load_state()
 
 
 def to_review(page, change=None) -> None:
@@ -177,8 +168,8 @@ def answer_fy2025(page, invitation: str, tick: tuple[str, str, str]) -> None:
 
 def test_a_company_over_two_rounds(live, browser):
     definitions = definitions_of(live.app)
-    company_context, page = new_page(browser)
-    staff_context, staff = new_page(browser)
+    company_context, page = browser_page(browser)
+    staff_context, staff = browser_page(browser)
     link = answer_fy2024(page, live)
     log_in(staff, live)
     approve(staff, live, "地域とともに歩む")

@@ -12,7 +12,8 @@ _FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def forbidden_character(text: str) -> str | None:
-    """The first character that cannot be stored, as U+XXXX; None when all can."""
+    """The first character that cannot be stored, written as its code point (e.g. "U+0000");
+    None when all can."""
     found = _FORBIDDEN.search(text)
     return f"U+{ord(found.group()):04X}" if found else None
 
