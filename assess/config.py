@@ -48,6 +48,16 @@ class Settings(BaseSettings):
     session_max_age: int = 8 * 3600
     db_threads: int = Field(default=4, ge=0, le=64)
     start_limit: int = Field(default=30, ge=1, le=100_000)  # new responses per address and hour, open rounds
+    public_url: str = "http://127.0.0.1:8000"  # the app's address as companies reach it, for links in e-mails
+    smtp_host: str = ""  # empty: messages wait in the outbox (/staff/outbox)
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    smtp_user: str = ""
+    smtp_password: SecretStr | None = None
+    smtp_timeout: float = Field(default=30.0, gt=0, le=600)
+    mail_from: str = ""  # the sender address; required with smtp_host
+    mail_lease_seconds: int = Field(default=120, ge=1, le=86_400)
+    mail_max_attempts: int = Field(default=8, ge=1, le=50)
 
     @property
     def db_url(self) -> str:

@@ -3,6 +3,7 @@ the helpers templates get for text in the reader's language."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -22,7 +23,18 @@ def make_environment(template_dir: Path | None = None) -> Environment:
         auto_reload=False,  # templates do not change while serving; skip the stat per render
     )
     env.install_null_translations(newstyle=True)
+    env.globals["jst"] = jst
     return env
+
+
+JST = timezone(timedelta(hours=9), "JST")
+
+
+def jst(at: datetime | None) -> str:
+    """A stored time as Japan time, to the minute (SQLite gives times back without their zone)."""
+    if at is None:
+        return ""
+    return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(JST).strftime("%Y-%m-%d %H:%M")
 
 
 def i18n_context(locale: str) -> dict:

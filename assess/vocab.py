@@ -73,3 +73,42 @@ class ScoreKind(StrEnum):
 class Locale(StrEnum):
     JA = "ja"
     EN = "en"
+
+
+class MessageKind(StrEnum):
+    INVITATION = "invitation"
+    REMINDER = "reminder"
+    RETURNED = "returned"  # returned with comments
+    APPROVED = "approved"
+    ACTION_DUE = "action_due"
+    DIGEST = "digest"  # to staff: new submissions
+
+
+# Messages to a company's contacts (the digest goes to staff accounts).
+COMPANY_KINDS = (
+    MessageKind.INVITATION,
+    MessageKind.REMINDER,
+    MessageKind.RETURNED,
+    MessageKind.APPROVED,
+    MessageKind.ACTION_DUE,
+)
+
+
+class MessageStatus(StrEnum):
+    QUEUED = "queued"  # waiting for its next attempt
+    SENDING = "sending"  # leased by a sender, nothing handed over yet: safe to retry
+    TRANSMITTING = "transmitting"  # the whole message is with the server: never resent blindly
+    SENT = "sent"  # the server accepted it (its queue id is kept)
+    FAILED = "failed"  # refused for good (5xx) or out of attempts
+    UNCONFIRMED = "unconfirmed"  # may have been accepted: staff decide whether to send again
+    CANCELLED = "cancelled"
+
+
+# A message in one of these is finished: no sender touches it again by itself.
+FINISHED = (MessageStatus.SENT, MessageStatus.FAILED, MessageStatus.UNCONFIRMED, MessageStatus.CANCELLED)
+
+
+class ContactSource(StrEnum):
+    STAFF = "staff"
+    CSV = "csv"  # from an invitation file
+    COMPANY = "company"  # given by the company, with its consent to be contacted

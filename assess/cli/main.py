@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import NullPool
 
 from assess import db
-from assess.cli import audit, backup, demo, printing, rounds, score, sdg, users
+from assess.cli import audit, backup, demo, mail, printing, rounds, score, sdg, users
 from assess.cli.common import fail
 from assess.cli.paper import paper
 from assess.config import ConfigError, Settings
@@ -35,6 +35,7 @@ app.add_typer(sdg.sdg_app, name="sdg")
 app.add_typer(rounds.round_app, name="round")
 app.add_typer(users.user_app, name="user")
 app.add_typer(audit.audit_app, name="audit")
+app.add_typer(mail.mail_app, name="mail")
 app.command("score")(score.score_command)
 app.command("invite")(rounds.invite)
 app.command("demo")(demo.demo)

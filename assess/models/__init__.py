@@ -5,6 +5,7 @@ from assess.models.common import Vocabulary, utcnow
 from assess.models.evidence import Attachment, DocumentRequest
 from assess.models.history import Submission, SubmittedAnswer
 from assess.models.limits import RateEvent
+from assess.models.mail import Contact, DeliveryAttempt, MailTemplate, OutboxMessage, WorkerLease
 from assess.models.review import AuditEvent, CaseStudy, ReviewEvent
 from assess.models.staff import (
     ApiToken,
@@ -25,6 +26,11 @@ from assess.models.survey import (
 )
 
 __all__ = [
+    "WorkerLease",
+    "OutboxMessage",
+    "MailTemplate",
+    "DeliveryAttempt",
+    "Contact",
     "Action",
     "ActionComment",
     "Answer",

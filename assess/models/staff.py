@@ -21,6 +21,7 @@ class StaffUser(SQLModel, table=True):
     password_hash: str = Field(default="", max_length=200)  # argon2; empty until set
     active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow)
+    digest: bool = Field(default=True)  # receives the daily e-mail of new submissions
 
 
 class PasswordToken(SQLModel, table=True):

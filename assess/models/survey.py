@@ -37,6 +37,8 @@ class Round(SQLModel, table=True):
     region: str = Field(default="", max_length=100)
     fiscal_year: int
     closes_on: date | None = None  # the last day answers are taken, as the organiser announced it
+    # Days before closing on which unfinished companies are reminded by e-mail, e.g. "14,3".
+    reminder_days: str = Field(default="", max_length=60)
     questionnaire_id: str = Field(max_length=100)
     questionnaire_version: int
     status: RoundStatus = Field(default=RoundStatus.OPEN, sa_type=Vocabulary(RoundStatus, 20))

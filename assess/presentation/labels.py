@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from assess.i18n import N_
 from assess.questionnaire.model import Questionnaire
-from assess.vocab import ResponseStatus, ReviewAction, RoundAccess, RoundStatus
+from assess.vocab import ContactSource, MessageStatus, ResponseStatus, ReviewAction, RoundAccess, RoundStatus
 
 STATUS_NAMES = {
     ResponseStatus.DRAFT: N_("Draft"),
@@ -82,6 +82,22 @@ ACTION_STATUS_NAMES = {
 # label() in templates names action statuses too (no stored string above means the same).
 LABELS.update({str(key): name for key, name in ACTION_STATUS_NAMES.items()})
 
+MESSAGE_STATUS_NAMES = {
+    MessageStatus.QUEUED: N_("Waiting"),
+    MessageStatus.SENDING: N_("Being sent"),
+    MessageStatus.TRANSMITTING: N_("Being handed over"),
+    MessageStatus.SENT: N_("Sent"),
+    MessageStatus.FAILED: N_("Failed"),
+    MessageStatus.UNCONFIRMED: N_("Unconfirmed"),
+    MessageStatus.CANCELLED: N_("Cancelled"),
+}
+LABELS.update({str(key): name for key, name in MESSAGE_STATUS_NAMES.items()})
+CONTACT_SOURCE_NAMES = {
+    ContactSource.STAFF: N_("entered by staff"),
+    ContactSource.CSV: N_("from the invitation file"),
+    ContactSource.COMPANY: N_("given by the company"),
+}
+
 
 # --- the audit log (services/audit_log.py) ---
 # What each recorded action is called; an action not named here is shown as stored.
@@ -126,6 +142,15 @@ AUDIT_ACTION_NAMES = {
     "backup.export": N_("Backup downloaded"),
     "audit.export_csv": N_("Audit log exported (CSV)"),
     "audit.prune": N_("Old audit events deleted"),
+    "contact.add": N_("Contact added"),
+    "contact.remove": N_("Contact removed"),
+    "contact.opt_out": N_("Contact opted out of e-mail"),
+    "mail.invitations": N_("Invitation e-mails queued"),
+    "mail.schedule": N_("Reminders and notices queued"),
+    "mail.template": N_("Message wording changed"),
+    "mail.template_reset": N_("Message wording reset"),
+    "mail.send_again": N_("Message to be sent again"),
+    "mail.cancel": N_("Message cancelled"),
 }
 # Filters for every action of a kind: "response.*" is every action that starts "response.".
 AUDIT_ACTION_GROUPS = {
@@ -137,6 +162,8 @@ AUDIT_ACTION_GROUPS = {
     "user.*": N_("Every event on staff accounts"),
     "api_token.*": N_("Every event on API tokens"),
     "audit.*": N_("Every event on the audit log"),
+    "contact.*": N_("Every event on contacts"),
+    "mail.*": N_("Every event on e-mail"),
 }
 # Who did it, when it was not a staff member.
 AUDIT_ACTOR_NAMES = {"company": N_("The company"), "system": N_("The system")}

@@ -5,13 +5,13 @@ confirm), its responses round by round, and merging two records of one company."
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlmodel import Session, func, select, update
 
 from assess.db import write_transaction
 from assess.i18n import N_
-from assess.models import Action, Company, Invitation, Response, Round
+from assess.models import Action, Company, Contact, Invitation, OutboxMessage, Response, Round
 from assess.services.audit import audit
 from assess.services.errors import InvalidInput, NotAllowed
 
@@ -43,6 +43,9 @@ class InviteEntry:
     code: str = ""
     prefecture: str = ""
     company_id: int | None = None
+    contact_name: str = ""  # a contact person for e-mail, with their address and language
+    email: str = ""
+    contact_locale: str = ""
 
 
 @dataclass(frozen=True)
@@ -91,8 +94,8 @@ def resolve(db: Session, entry: InviteEntry) -> InviteEntry:
     code = clean_code(entry.code) or ""
     found = by_code(db, code)
     if found is not None:
-        return InviteEntry(entry.name or found.name, entry.note, code, entry.prefecture, found.id)
-    return InviteEntry(entry.name, entry.note, code, entry.prefecture, entry.company_id)
+        return replace(entry, name=entry.name or found.name, code=code, company_id=found.id)
+    return replace(entry, code=code)
 
 
 def company_for(db: Session, entry: InviteEntry) -> Company:
@@ -184,8 +187,9 @@ def merge_companies(db: Session, keep: Company, absorb: Company, actor: str) -> 
     if keep.id == absorb.id:
         raise SameCompany()
     with write_transaction(db):
-        for model in (Response, Invitation, Action):
+        for model in (Response, Invitation, Action, OutboxMessage):
             db.exec(update(model).where(model.company_id == absorb.id).values(company_id=keep.id))
+        _merge_contacts(db, keep, absorb)
         for name in PROFILE_FIELDS:
             if not getattr(keep, name) and getattr(absorb, name):
                 setattr(keep, name, getattr(absorb, name))
@@ -208,6 +212,24 @@ def merge_companies(db: Session, keep: Company, absorb: Company, actor: str) -> 
             after=f"#{keep.id} {keep.name}",
         )
         db.delete(absorb)
+
+
+def _merge_contacts(db: Session, keep: Company, absorb: Company) -> None:
+    """Contacts move over; one address at both stays once, opted out if either opted out."""
+    kept = {c.email: c for c in db.exec(select(Contact).where(Contact.company_id == keep.id))}
+    for contact in db.exec(select(Contact).where(Contact.company_id == absorb.id)).all():
+        twin = kept.get(contact.email)
+        if twin is None:
+            contact.company_id = keep.id
+            db.add(contact)
+            continue
+        twin.opted_out_at = twin.opted_out_at or contact.opted_out_at
+        db.add(twin)
+        db.exec(
+            update(OutboxMessage).where(OutboxMessage.contact_id == contact.id).values(contact_id=twin.id)
+        )
+        db.delete(contact)
+    db.flush()
 
 
 def link_response(db: Session, response: Response, company: Company, actor: str) -> None:

@@ -1,5 +1,5 @@
-"""Reading an invitation CSV: one company a line (name, then optional notes, company code
-and prefecture), checked
+"""Reading an invitation CSV: one company a line (name, then optional notes, company code,
+prefecture, contact person, contact e-mail and the contact's language), checked
 whole before anything is created, so a file is taken all or nothing and every refused
 line is reported with its reason."""
 
@@ -13,12 +13,22 @@ from dataclasses import dataclass, field
 from assess.definitions.characters import forbidden_character
 from assess.i18n import N_, gettext
 from assess.services.companies import CODE, InviteEntry
+from assess.services.contacts import EMAIL
 from assess.services.errors import InvalidInput
 
 MAX_CSV_BYTES = 2_000_000  # about 10,000 lines of names and notes
 MAX_CSV_ROWS = 2000
 MAX_NAME, MAX_NOTE = 200, 2000  # characters, as the company's columns hold them
-HEADER_NAMES = ("company", "会社名", "企業名")  # a first row naming the columns is skipped
+HEADER_NAMES = ("company", "会社名", "企業名")
+LANGUAGES = {
+    "ja": "ja",
+    "en": "en",
+    "日本語": "ja",
+    "英語": "en",
+    "japanese": "ja",
+    "english": "en",
+    "": "",
+}  # a first row naming the columns is skipped
 
 
 class UploadTooLarge(InvalidInput):
@@ -57,6 +67,8 @@ REASONS = {
     "characters": N_("it contains a character that cannot be saved ({char})"),
     "field": N_("a field is too long to read"),
     "code": N_("the company code is not valid (letters, digits and hyphens, at most 40)"),
+    "email": N_("the e-mail address is not valid ({email})"),
+    "language": N_("the language is neither ja nor en ({language})"),
 }
 
 
@@ -93,11 +105,11 @@ def read_invitations(raw: bytes) -> CsvReport:
 
 
 def _check_row(report: CsvReport, line: int, row: list[str]) -> None:
-    cells = [cell.strip() for cell in row] + [""] * 4
-    name, note, code, prefecture = cells[:4]
+    cells = [cell.strip() for cell in row] + [""] * 7
+    name, note, code, prefecture, contact, email, language = cells[:7]
     if not any(cells) or name.lower() in HEADER_NAMES:
         return  # blank lines and a heading are no companies
-    bad = next(filter(None, (forbidden_character(c) for c in (name, note, code, prefecture))), None)
+    bad = next(filter(None, (forbidden_character(c) for c in cells[:7])), None)
     if bad:
         report.refused.append((line, "characters", {"char": bad}))
     elif not name:
@@ -108,8 +120,22 @@ def _check_row(report: CsvReport, line: int, row: list[str]) -> None:
         report.refused.append((line, "note_long", {"n": MAX_NOTE}))
     elif code and not CODE.match(code):
         report.refused.append((line, "code", {}))
+    elif email and not EMAIL.match(email):
+        report.refused.append((line, "email", {"email": email[:60]}))
+    elif language and language.lower() not in LANGUAGES:
+        report.refused.append((line, "language", {"language": language[:20]}))
     else:
-        report.entries.append(InviteEntry(name, note, code, prefecture[:40]))
+        report.entries.append(
+            InviteEntry(
+                name,
+                note,
+                code,
+                prefecture[:40],
+                contact_name=contact[:100],
+                email=email,
+                contact_locale=LANGUAGES.get(language.lower(), ""),
+            )
+        )
 
 
 def _decode(raw: bytes) -> str:

@@ -18,6 +18,7 @@ from assess.models import Response, ReviewEvent, StaffUser, utcnow
 from assess.services.attachments import add_requests, check_documents
 from assess.services.audit import audit
 from assess.services.errors import CommentRequired, EmptyNote, NotAllowed
+from assess.services.mail_events import queue_review_notice
 from assess.vocab import ResponseStatus, ReviewAction
 
 S = ResponseStatus
@@ -61,16 +62,17 @@ def act(
         )
         if changed.rowcount != 1:
             raise NotAllowed()
-        db.add(
-            ReviewEvent(
-                response_id=response.id,
-                staff_id=staff.id,
-                action=step,
-                comment=comment.strip(),
-                status_before=before,
-                status_after=after,
-            )
+        event = ReviewEvent(
+            response_id=response.id,
+            staff_id=staff.id,
+            action=step,
+            comment=comment.strip(),
+            status_before=before,
+            status_after=after,
         )
+        db.add(event)
+        db.flush()
+        queue_review_notice(db, response, step, comment.strip(), event.id)
         audit(
             db, staff.email, f"response.{step}", "response", response.id, before, after, comment.strip()[:500]
         )

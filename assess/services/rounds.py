@@ -18,6 +18,7 @@ from assess.questionnaire.registry import Registry
 from assess.services.audit import audit
 from assess.services.errors import FormInvalid
 from assess.services.inputs import plain_date, small_int
+from assess.services.mail_events import BadReminderDays, reminder_days
 from assess.vocab import ResponseStatus, RoundAccess, RoundStatus
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,60}$")
@@ -30,6 +31,7 @@ FIELD_MESSAGES = {  # the problem codes of `check_round`
     "questionnaire": N_("Choose a loaded questionnaire."),
     "choice": N_("Choose one of the options."),
     "date": N_("Enter a date such as 2026-03-31, or leave it empty."),
+    "reminders": BadReminderDays.message,
 }
 
 
@@ -49,6 +51,7 @@ class RoundForm:
     organiser_ja: str = ""
     organiser_en: str = ""
     contact: str = ""
+    reminder_days: str = ""  # e.g. "14, 3": days before closing on which to remind by e-mail
     foreword_ja: str = ""
     foreword_en: str = ""
 
@@ -102,6 +105,10 @@ def check_round(
         errors["questionnaire"] = "questionnaire"
     if form.closes_on and plain_date(form.closes_on) is None:
         errors["closes_on"] = "date"
+    try:
+        reminder_days(form.reminder_days)
+    except BadReminderDays:
+        errors["reminder_days"] = "reminders"
     if form.status not in tuple(RoundStatus):
         errors["status"] = "choice"
     if form.access not in tuple(RoundAccess):
@@ -170,6 +177,7 @@ def _apply(round_: Round, form: RoundForm) -> None:
         setattr(round_, key, getattr(form, key))
     round_.fiscal_year = small_int(form.fiscal_year, max_digits=4)
     round_.closes_on = plain_date(form.closes_on) if form.closes_on else None
+    round_.reminder_days = ", ".join(str(d) for d in reminder_days(form.reminder_days))
     round_.status, round_.access = RoundStatus(form.status), RoundAccess(form.access)
 
 

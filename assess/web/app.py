@@ -20,6 +20,7 @@ from assess.web.routes import (
     api,
     api_companies,
     attachments,
+    contacts,
     results,
     site,
     staff_admin,
@@ -28,6 +29,7 @@ from assess.web.routes import (
     staff_home,
     staff_interview,
     staff_invitations,
+    staff_mail,
     staff_paper,
     staff_responses,
     staff_rounds,
@@ -50,6 +52,8 @@ PAGE_ROUTERS = (
     staff_paper,
     attachments,
     admin_audit,
+    contacts,
+    staff_mail,
 )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import HTTPException, Request
 
 from assess.models import Company, Response
-from assess.presentation.labels import profile_labels
+from assess.presentation.labels import CONTACT_SOURCE_NAMES, profile_labels
 from assess.services.actions import plan_rows
 from assess.services.companies import (
     link_response,
@@ -16,8 +16,10 @@ from assess.services.companies import (
     similar_companies,
     update_company,
 )
+from assess.services.contacts import contacts_of
 from assess.services.errors import DomainError, message_for
 from assess.services.inputs import small_int
+from assess.services.outbox import OutboxFilter, outbox_page
 from assess.services.progress import company_progress_view
 from assess.web.csrf import FormRouter
 from assess.web.deps import DbDep, DefinitionsDep, FormDep, LocaleDep, RowId, StaffDep
@@ -76,6 +78,9 @@ def company_page(
 def company_extras(db, definitions, company: Company, locale: str) -> dict:
     """The company's progress over the rounds and its action plan, for the page."""
     return {
+        "contacts": contacts_of(db, company.id),
+        "mail": outbox_page(db, OutboxFilter(company_id=company.id))[0],
+        "source_names": CONTACT_SOURCE_NAMES,
         "progress": company_progress_view(db, definitions, company.id, locale),
         "plan_actions": plan_rows(db, company.id, definitions.practices, locale, sort="due"),
         "plan_back": "company",

@@ -4,6 +4,8 @@ is invited again rather than recorded twice."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from fastapi import Request
 
 from assess.presentation.labels import profile_labels
@@ -32,7 +34,7 @@ def _prefecture(context, value: str) -> str:
 
 def _plan(db, context, entries):
     """The entries with known companies found by code, and those staff must confirm."""
-    entries = [InviteEntry(e.name, e.note, e.code, _prefecture(context, e.prefecture)) for e in entries]
+    entries = [replace(e, prefecture=_prefecture(context, e.prefecture)) for e in entries]
     return plan_invitations(db, entries)
 
 
@@ -59,6 +61,9 @@ def invite_one(
         str(form.get("note", "")),
         str(form.get("code", "")),
         str(form.get("prefecture", "")),
+        contact_name=str(form.get("contact_name", "")),
+        email=str(form.get("email", "")),
+        contact_locale=str(form.get("contact_language", "")),
     )
     try:
         resolved, pending = _plan(db, context, [entry])
@@ -116,10 +121,7 @@ def confirm_invitations(
     try:
         entries = unpack(context.secret, str(form.get("entries", "")), str(form.get("signature", "")))
         chosen = {i: small_int(form.get(f"same-{i}", "")) for i in range(len(entries))}
-        entries = [
-            InviteEntry(e.name, e.note, e.code, e.prefecture, e.company_id or chosen[i])
-            for i, e in enumerate(entries)
-        ]
+        entries = [replace(e, company_id=e.company_id or chosen[i]) for i, e in enumerate(entries)]
         tokens = invite(db, round_, staff.email, context.secret, entries)
     except DomainError as exc:
         return detail_page(request, db, context, base_url, round_, error=exc.text(locale), status=400)

@@ -71,7 +71,12 @@ def form_page(
 def new_round(request: Request, staff: StaffDep, definitions: DefinitionsDep, locale: LocaleDep):
     latest = definitions.registry.all()[-1]
     return form_page(
-        request, definitions, locale, None, RoundForm(questionnaire=f"{latest.id}:{latest.version}"), {}
+        request,
+        definitions,
+        locale,
+        None,
+        RoundForm(questionnaire=f"{latest.id}:{latest.version}", reminder_days="14, 3"),
+        {},
     )
 
 
