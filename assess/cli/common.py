@@ -16,6 +16,14 @@ from assess.services.startup import Definitions, load_definitions
 BASE_URL = "http://127.0.0.1:8000"  # for the links commands print
 
 
+def pdf_printer():
+    """The PDF printer module, imported when a command prints: WeasyPrint takes a second
+    to load, which every other command would otherwise pay at start-up."""
+    from assess.pdf import printer
+
+    return printer
+
+
 def fail(message: str, code: int = 1) -> NoReturn:
     typer.echo(message, err=True)
     raise typer.Exit(code)

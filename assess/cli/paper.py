@@ -6,8 +6,7 @@ from pathlib import Path
 
 import typer
 
-from assess.cli.common import definitions, fail
-from assess.pdf.printer import PdfPrinter
+from assess.cli.common import definitions, fail, pdf_printer
 from assess.vocab import Locale
 
 
@@ -24,6 +23,6 @@ def paper(
     except KeyError:
         known = ", ".join(f"{q.id} {q.version}" for q in loaded.registry.all()) or "none"
         fail(f"no questionnaire '{questionnaire_id}' version {version} (loaded: {known})")
-    pdf = PdfPrinter(loaded).paper(questionnaire, str(lang))
+    pdf = pdf_printer().PdfPrinter(loaded).paper(questionnaire, str(lang))
     output.write_bytes(pdf)
     typer.echo(f"{output}: {questionnaire.id} v{questionnaire.version} ({lang}), {len(pdf) // 1024} KiB")

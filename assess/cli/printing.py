@@ -6,9 +6,8 @@ from pathlib import Path
 
 import typer
 
-from assess.cli.common import database, definitions, fail
+from assess.cli.common import database, definitions, fail, pdf_printer
 from assess.models import Response
-from assess.pdf.printer import PdfPrinter, parts_of
 from assess.services.case_studies import booklet_entries
 from assess.services.errors import DomainError
 from assess.services.rounds import find_round_by_name
@@ -32,9 +31,11 @@ def booklet(
         cases = len(booklet_entries(db, ids, loaded.registry))
         if cases == 0:
             fail("no approved, consented case study is marked for inclusion in these rounds")
-        with typer.progressbar(length=parts_of(cases), label=f"printing {cases} case studies") as bar:
+        with typer.progressbar(
+            length=pdf_printer().parts_of(cases), label=f"printing {cases} case studies"
+        ) as bar:
             try:
-                pdf, _ = PdfPrinter(loaded).booklet(db, ids, lang, progress=bar.update)
+                pdf, _ = pdf_printer().PdfPrinter(loaded).booklet(db, ids, lang, progress=bar.update)
             except DomainError as exc:
                 fail(f"\ncannot print: {exc.text('en')}")
     output.write_bytes(pdf)
@@ -54,5 +55,5 @@ def report(
         response = db.get(Response, response_id)
         if response is None or response.status == ResponseStatus.DRAFT:
             fail(f"no submitted response {response_id}")
-        output.write_bytes(PdfPrinter(loaded).report(db, response, lang))
+        output.write_bytes(pdf_printer().PdfPrinter(loaded).report(db, response, lang))
     typer.echo(f"{output}: feedback report for response {response_id}")

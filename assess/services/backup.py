@@ -34,7 +34,8 @@ from assess.services.backup_format import FORMAT, FORMAT_VERSION, TABLES, Backup
 
 # Left out on purpose, all short-lived: staff_session (a restore signs everyone out),
 # login_address and login_attempt (throttling), rate_event (rate limits) and
-# password_token (one-time links that expire within days).
+# password_token (one-time links that expire within days), worker_lease (which process
+# sends mail right now).
 CREDENTIALS = {"staff_user": ("password_hash",), "api_token": None}  # None: the whole table
 
 

@@ -33,10 +33,10 @@ from assess import __version__
 from assess.models import Vocabulary  # importing the models fills SQLModel.metadata
 
 FORMAT = "assess-backup"
-FORMAT_VERSION = (
-    3  # 2: company codes, closing dates, carried answers, action plans; 3: answer history, evidence
-)
-READABLE_VERSIONS = (1, 2, 3)  # older files restore: their rows lack only the new tables and columns
+# 2: company codes, closing dates, carried answers, action plans; 3: answer history, evidence;
+# 4: contacts, message wording, the outbox and its delivery attempts
+FORMAT_VERSION = 4
+READABLE_VERSIONS = (1, 2, 3, 4)  # older files restore: their rows lack only the new tables and columns
 MAX_REPORTED = 50
 INT_RANGE = (-(2**31), 2**31 - 1)  # PostgreSQL's integer
 
@@ -44,7 +44,9 @@ INT_RANGE = (-(2**31), 2**31 - 1)  # PostgreSQL's integer
 TABLES = (
     "questionnaire_version",
     "round",
+    "mail_template",
     "company",
+    "contact",
     "response",
     "invitation",
     "answer",
@@ -60,6 +62,8 @@ TABLES = (
     "review_event",
     "audit_event",
     "case_study",
+    "outbox_message",
+    "delivery_attempt",
 )
 
 

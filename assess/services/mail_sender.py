@@ -28,12 +28,14 @@ import ssl
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from email.message import EmailMessage
-from email.policy import SMTP
+from email.header import Header
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.policy import compat32
 from email.utils import format_datetime, formataddr, parseaddr
 from pathlib import Path
 
-from sqlalchemy import update
+from sqlalchemy import update as sql_update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -44,6 +46,7 @@ from assess.services.outbox import Links, compose_message, opt_out_link
 from assess.vocab import MessageStatus
 
 S = MessageStatus
+WIRE = compat32.clone(linesep="\r\n")
 BACKOFF = (60, 300, 900, 3600, 3 * 3600, 6 * 3600)  # seconds before attempt 2, 3, ...
 BATCH = 50
 LEASE_MARGIN = 0.5  # of the lease: a sender stops using a lease past half its length
@@ -68,6 +71,11 @@ def owner_name() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{os.urandom(3).hex()}"
 
 
+def _update():
+    """A guarded UPDATE of outbox rows; the session holds none of them to synchronise."""
+    return sql_update(OutboxMessage).execution_options(synchronize_session=False)
+
+
 # --- claiming -----------------------------------------------------------------------
 
 
@@ -84,7 +92,7 @@ def recover(db: Session, now: datetime) -> int:
         for message in expired:
             after = S.QUEUED if message.status == S.SENDING else S.UNCONFIRMED
             result = db.exec(
-                update(OutboxMessage)
+                _update()
                 .where(OutboxMessage.id == message.id, OutboxMessage.status == message.status)
                 .values(status=after, lease_owner="", lease_until=None)
             )
@@ -114,7 +122,7 @@ def claim(
         mine = []
         for message_id in ids:
             result = db.exec(
-                update(OutboxMessage)
+                _update()
                 .where(OutboxMessage.id == message_id, OutboxMessage.status == S.QUEUED)
                 .values(
                     status=S.SENDING,
@@ -155,7 +163,7 @@ def _finish(
         values["next_attempt_at"] = utcnow() + timedelta(seconds=retry_after)
     with write_transaction(db):
         result = db.exec(
-            update(OutboxMessage)
+            _update()
             .where(
                 OutboxMessage.id == message.id,
                 OutboxMessage.lease_owner == owner,
@@ -195,7 +203,7 @@ def release(db: Session, messages: list[OutboxMessage], owner: str) -> None:
     with write_transaction(db):
         for message in messages:
             db.exec(
-                update(OutboxMessage)
+                _update()
                 .where(
                     OutboxMessage.id == message.id,
                     OutboxMessage.lease_owner == owner,
@@ -210,14 +218,15 @@ def release(db: Session, messages: list[OutboxMessage], owner: str) -> None:
 # --- building a message -------------------------------------------------------------
 
 
-def build(db: Session, message: OutboxMessage, links: Links, sender: str) -> EmailMessage:
-    """The RFC 5322 message: UTF-8 text and HTML, encoded Japanese headers, a stable
-    Message-ID made from the message key, and the opt-out link as List-Unsubscribe."""
+def build(db: Session, message: OutboxMessage, links: Links, sender: str) -> bytes:
+    """The RFC 5322 message with CRLF line ends: UTF-8 text and HTML, Japanese headers as
+    encoded words, a stable Message-ID made from the message key, and the opt-out link as
+    List-Unsubscribe. (The older email API: a quarter of the new one's time per message.)"""
     composed = compose_message(db, message, links)
-    mail = EmailMessage(policy=SMTP)
-    mail["Subject"] = composed.subject
-    mail["From"] = sender
-    mail["To"] = formataddr((message.to_name, message.to_email)) if message.to_name else message.to_email
+    mail = MIMEMultipart("alternative")
+    mail["Subject"] = Header(composed.subject, "utf-8")
+    mail["From"] = _address(*parseaddr(sender))
+    mail["To"] = _address(message.to_name, message.to_email)
     mail["Date"] = format_datetime(utcnow())
     domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
     mail["Message-ID"] = f"<{hashlib.sha256(message.key.encode()).hexdigest()[:32]}@{domain}>"
@@ -229,9 +238,13 @@ def build(db: Session, message: OutboxMessage, links: Links, sender: str) -> Ema
         mail["List-Unsubscribe"] = f"<{unsubscribe}>"
     mail["Auto-Submitted"] = "auto-generated"
     mail["X-Assess-Key"] = message.key
-    mail.set_content(composed.text, charset="utf-8")
-    mail.add_alternative(composed.html, subtype="html", charset="utf-8")
-    return mail
+    mail.attach(MIMEText(composed.text, "plain", "utf-8"))
+    mail.attach(MIMEText(composed.html, "html", "utf-8"))
+    return mail.as_bytes(policy=WIRE)
+
+
+def _address(name: str, email: str) -> str:
+    return formataddr((name, email), charset="utf-8") if name else email
 
 
 def _sender(settings: Settings) -> str:
@@ -253,15 +266,17 @@ def connect(settings: Settings) -> smtplib.SMTP:
         if settings.smtp_security == "starttls":
             conn.starttls(context=ssl.create_default_context())
             conn.ehlo()
+    # The final "." goes out as its own small write: without this, Nagle's algorithm holds
+    # it until the server acknowledges the body (tens of milliseconds a message).
+    conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     if settings.smtp_user:
         password = settings.smtp_password.get_secret_value() if settings.smtp_password else ""
         conn.login(settings.smtp_user, password)
     return conn
 
 
-def _payload(mail: EmailMessage) -> bytes:
-    """The message as DATA carries it, without the final ".": CRLF lines, leading dots doubled."""
-    data = mail.as_bytes(policy=SMTP)
+def _payload(data: bytes) -> bytes:
+    """The message as DATA carries it, without the final ".": leading dots doubled."""
     data = re.sub(rb"(?m)^\.", b"..", data)
     return data if data.endswith(b"\r\n") else data + b"\r\n"
 
@@ -408,7 +423,7 @@ def write_due(engine: Engine, settings: Settings, links: Links, owner: str, fold
         while batch := claim(db, owner, settings.mail_lease_seconds, utcnow()):
             for message in batch:
                 name = f"{message.id:06d}-{message.kind}.eml"
-                data = build(db, message, links, _sender(settings)).as_bytes(policy=SMTP)
+                data = build(db, message, links, _sender(settings))
                 if not _finish(db, message, owner, S.TRANSMITTING, expect=S.SENDING):
                     continue
                 partial = folder / f".{name}.part"
