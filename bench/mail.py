@@ -29,11 +29,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assess import db  # noqa: E402
-from assess.config import Settings  # noqa: E402
-from assess.models import Company, Contact, Invitation, Round  # noqa: E402
-from assess.services.mail_events import queue_invitations  # noqa: E402
-from tests.smtp import MailServer  # noqa: E402
+from assess import db
+from assess.config import Settings
+from assess.models import Company, Contact, Invitation, Round
+from assess.services.mail_events import queue_invitations
+from tests.smtp import MailServer
 
 LEASE = 2
 
