@@ -13,7 +13,7 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from assess.db import write_transaction
-from assess.models import Action, Company, Round, utcnow
+from assess.models import Action, Company, Contact, Round, utcnow
 from assess.questionnaire.model import Questionnaire
 from assess.questionnaire.registry import Registry
 from assess.questionnaire.sample import sample_answers
@@ -21,6 +21,7 @@ from assess.scoring.catalogue import PracticeCatalogue
 from assess.services.accounts import create_user
 from assess.services.case_studies import save_case_study
 from assess.services.invitations import create_invitation, find_invitation, start_from_invitation
+from assess.services.mail_events import queue_invitations
 from assess.services.responses import find_response, load_answers, save_answers, start_response, submit
 from assess.services.review import act
 from assess.vocab import ActionStatus, ResponseStatus, ReviewAction, Role, RoundStatus
@@ -409,6 +410,9 @@ def create_demo(
     with write_transaction(db):  # last year's round is over
         rounds["saga-2024"].status = RoundStatus.CLOSED
         db.add(rounds["saga-2024"])
+    for round_ in rounds.values():  # the open rounds' invitations wait in the outbox
+        if round_.status == RoundStatus.OPEN:
+            queue_invitations(db, round_, DEMO_EMAIL)
     return links
 
 
@@ -422,6 +426,9 @@ def _company(db: Session, c: DemoCompany) -> Company:
         founded=c.founded,
     )
     db.add(company)
+    db.flush()
+    # A fictional contact at a reserved domain, so the demo's messages reach nobody.
+    db.add(Contact(company_id=company.id, email=f"contact{company.id}@example.jp", locale=c.locale))
     db.commit()
     db.refresh(company)
     return company

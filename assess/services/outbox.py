@@ -37,6 +37,7 @@ from assess.services.errors import InvalidInput, NotAllowed
 from assess.services.tokens import invitation_token
 from assess.vocab import FINISHED, Locale, MessageKind, MessageStatus
 
+UNNAMED = N_("Sir or Madam")  # a contact whose name nobody gave: "Dear Sir or Madam"
 NO_LINK = N_("(the private link you saved when you started your answers)")
 PAGE_SIZE = 50
 
@@ -189,7 +190,11 @@ def to_contact(
         kind,
         contact.email,
         contact.locale,
-        {**values, "contact_name": contact.name or contact.email, "contact_id": contact.id},
+        {
+            **values,
+            "contact_name": contact.name or gettext(contact.locale, UNNAMED),
+            "contact_id": contact.id,
+        },
         to_name=contact.name,
         round_id=round_id,
         company_id=contact.company_id,
