@@ -618,7 +618,7 @@ def test_a_backup_keeps_every_file_byte_for_byte(app, client, token, store, new_
     from assess import db as dbm
     from assess.db import make_engine
     from assess.services.backup import dump, dumps, restore
-    from assess.services.backup_format import BackupError, loads
+    from assess.services.backup_format import FORMAT_VERSION, BackupError, loads
 
     upload(client, token, "recycle", PDF, "a.pdf")
     upload(client, token, "recycle", jpeg_with_gps(), "b.jpg", "image/jpeg")
@@ -627,7 +627,7 @@ def test_a_backup_keeps_every_file_byte_for_byte(app, client, token, store, new_
     text = dumps(dump(app.state.context.engine, store=store))
     document = loads("backup.json", text)
     assert set(document["files"]) == {r.stored for r in rows}
-    assert json.loads(text)["version"] == 3
+    assert json.loads(text)["version"] == FORMAT_VERSION
 
     target = make_engine(new_database("restored"))
     dbm.upgrade(target)
