@@ -21,13 +21,18 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_MS = 30_000
 
 
+def in_memory(url) -> bool:
+    """Whether a SQLite URL names a database that lives in memory (nothing on disk)."""
+    return (url.database or "") in ("", ":memory:") or url.query.get("mode") == "memory"
+
+
 def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         # Enough connections for the thread pool of each worker process.
         return create_engine(url, pool_pre_ping=True, pool_size=40, max_overflow=10)
     database = parsed.database or ""
-    memory = database in ("", ":memory:") or "mode=memory" in str(parsed.query)
+    memory = in_memory(parsed)
     if not memory:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
@@ -128,7 +133,7 @@ def _write_lock(engine: Engine):
     with _LOCKS_GUARD:
         if key not in _WRITE_LOCKS:
             database = engine.url.database or ""
-            memory = database in ("", ":memory:") or "mode=memory" in str(engine.url.query)
+            memory = in_memory(engine.url)
             _WRITE_LOCKS[key] = _SqliteWriteLock("" if memory else database)
         return _WRITE_LOCKS[key]
 

@@ -188,7 +188,7 @@ def submitted(
 def live_settings(tmp_path: Path, database_url: str, secret: str) -> Settings:
     """Settings for a live server on the shipped questionnaires: the test's PostgreSQL database,
     or a SQLite file (in-memory SQLite cannot be shared by the server's threads)."""
-    url = database_url if database_url != "sqlite://" else f"sqlite:///{tmp_path / 'live.db'}"
+    url = database_url if not database_url.startswith("sqlite") else f"sqlite:///{tmp_path / 'live.db'}"
     return Settings(
         data_dir=tmp_path / "data",
         database_url=url,

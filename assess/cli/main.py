@@ -152,7 +152,7 @@ def _read_only_engine(url: str) -> Engine | str:
             else engine
         )
     database = parsed.database or ""
-    if database in ("", ":memory:") or "mode=memory" in str(parsed.query):
+    if db.in_memory(parsed):
         return "an in-memory database keeps nothing between runs"
     path = Path(database).resolve()
     if not path.is_file():

@@ -41,7 +41,7 @@ from sqlmodel import Session, col, select
 
 from assess.config import Settings
 from assess.db import session, write_transaction
-from assess.models import DeliveryAttempt, OutboxMessage, utcnow
+from assess.models import Contact, DeliveryAttempt, OutboxMessage, utcnow
 from assess.services.outbox import Links, compose_message, opt_out_link
 from assess.vocab import MessageStatus
 
@@ -155,7 +155,7 @@ def _finish(
     """Record an attempt's outcome, guarded on the message still being ours."""
     answer = f"{code} {reply}" if code else reply
     values: dict = {"status": status, "last_error": "" if status == S.SENT else answer[:500]}
-    if status in (S.SENT, S.FAILED, S.UNCONFIRMED, S.QUEUED):
+    if status != S.TRANSMITTING:
         values.update(lease_owner="", lease_until=None)
     if status == S.SENT:
         values.update(sent_at=utcnow(), queue_id=queue_id[:200])
@@ -244,6 +244,7 @@ def build(db: Session, message: OutboxMessage, links: Links, sender: str) -> byt
 
 
 def _address(name: str, email: str) -> str:
+    name = " ".join(name.split())  # a header holds one line
     return formataddr((name, email), charset="utf-8") if name else email
 
 
@@ -372,6 +373,10 @@ def _send_one(
     report: Report,
 ) -> bool:
     """Deliver one message on an open connection; False when the connection is gone."""
+    contact = db.get(Contact, message.contact_id) if message.contact_id else None
+    if contact is not None and contact.opted_out_at is not None:  # since it was claimed
+        _finish(db, message, owner, S.CANCELLED, expect=S.SENDING, reply="opted out")
+        return True
     sender = _sender(settings)
     data = _payload(build(db, message, links, sender))
     attempts = settings.mail_max_attempts

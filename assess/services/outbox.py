@@ -176,8 +176,13 @@ def queue(
     )
     dialect = db.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(OutboxMessage.__table__).values(**row).on_conflict_do_nothing(index_elements=["key"])
-    return db.execute(statement).rowcount == 1
+    statement = (
+        insert(OutboxMessage.__table__)
+        .values(**row)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(OutboxMessage.__table__.c.id)
+    )
+    return db.execute(statement).first() is not None
 
 
 def to_contact(
