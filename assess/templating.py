@@ -6,15 +6,36 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import BytecodeCache, Environment, FileSystemLoader, select_autoescape
+from jinja2.bccache import Bucket
 
 from assess.i18n import LOCALES, translations
 from assess.presentation.labels import LABELS
 from assess.resources import template_dir as shipped_templates
 
 
+class CompiledTemplates(BytecodeCache):
+    """Compiled templates shared by every environment of the process (the web pages', the
+    printer's, each app a test makes): compiling is most of a first render. Keyed by the
+    template's name and source checksum, so a changed file is compiled again."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED = CompiledTemplates()
+
+
 def make_environment(template_dir: Path | None = None) -> Environment:
     env = Environment(
+        bytecode_cache=COMPILED,
         loader=FileSystemLoader(str(template_dir or shipped_templates())),
         autoescape=select_autoescape(["html", "xml", "svg"]),
         extensions=["jinja2.ext.i18n"],

@@ -21,12 +21,14 @@ TEST_DB = os.environ.get("ASSESS_TEST_DATABASE_URL", "")
 
 def pytest_collection_modifyitems(config, items):
     """Tests marked `own_database` make their own SQLite database whatever the run: they
-    are identical in the PostgreSQL run, so they run once, in the SQLite run."""
+    are identical in the PostgreSQL run, so they run once, in the SQLite run. So do the
+    browser tests: they check what Chromium shows and does, while what they store goes
+    through the services the in-process tests run on both databases."""
     if not TEST_DB.startswith("postgresql"):
         return
-    skip = pytest.mark.skip(reason="uses its own SQLite database; runs in the SQLite run")
+    skip = pytest.mark.skip(reason="runs once, in the SQLite run")
     for item in items:
-        if item.get_closest_marker("own_database"):
+        if item.get_closest_marker("own_database") or item.get_closest_marker("browser"):
             item.add_marker(skip)
 
 
@@ -52,30 +54,50 @@ def migrated_template():
     admin.dispose()
 
 
-@pytest.fixture
-def new_database(tmp_path, migrated_template):
-    """Makes databases on demand: SQLite files, or databases on the PostgreSQL server of
-    ASSESS_TEST_DATABASE_URL; all dropped afterwards. Empty, or with migrated=True a copy of
-    the migrated template (PostgreSQL; a SQLite file is migrated by the app as it starts)."""
-    made = []
-    admin = create_engine(TEST_DB, isolation_level="AUTOCOMMIT") if TEST_DB.startswith("postgresql") else None
+class Databases:
+    """Makes databases on demand: SQLite files in `folder`, or databases on the PostgreSQL
+    server of ASSESS_TEST_DATABASE_URL; `drop()` removes them. Empty, or with migrated=True
+    a copy of the migrated template (PostgreSQL; a SQLite file is migrated by the app as it
+    starts)."""
 
-    def make(label: str = "db", migrated: bool = False) -> str:
-        if admin is None:
-            return f"sqlite:///{tmp_path / f'{label}-{len(made)}.db'}"
+    def __init__(self, folder, template):
+        self.folder, self.template, self.made = folder, template, []
+        postgres = TEST_DB.startswith("postgresql")
+        self.admin = create_engine(TEST_DB, isolation_level="AUTOCOMMIT") if postgres else None
+
+    def make(self, label: str = "db", migrated: bool = False) -> str:
+        if self.admin is None:
+            return f"sqlite:///{self.folder / f'{label}-{len(self.made)}.db'}"
         name = f"t_{uuid.uuid4().hex[:16]}"
-        template = f' TEMPLATE "{migrated_template}"' if migrated else ""
-        with admin.connect() as conn:
+        template = f' TEMPLATE "{self.template}"' if migrated else ""
+        with self.admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"{template}'))
-        made.append(name)
+        self.made.append(name)
         return f"{TEST_DB.rpartition('/')[0]}/{name}"
 
-    yield make
-    if admin is not None:
-        with admin.connect() as conn:
-            for name in made:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    def drop(self) -> None:
+        if self.admin is not None:
+            with self.admin.connect() as conn:
+                for name in self.made:
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            self.admin.dispose()
+
+
+@pytest.fixture
+def new_database(tmp_path, migrated_template):
+    """A test's database maker (see Databases)."""
+    databases = Databases(tmp_path, migrated_template)
+    yield databases.make
+    databases.drop()
+
+
+@pytest.fixture(scope="module")
+def module_database(tmp_path_factory, migrated_template):
+    """A database maker whose databases last for a test module: data that the module's
+    tests only read is made once."""
+    databases = Databases(tmp_path_factory.mktemp("module-db"), migrated_template)
+    yield databases.make
+    databases.drop()
 
 
 @pytest.fixture(scope="session")

@@ -19,12 +19,14 @@ pytestmark = pytest.mark.db
 BOUNDED = settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 
 
-@pytest.fixture
-def demo_app(monkeypatch, new_database, tmp_path):
+@pytest.fixture(scope="module")
+def demo_app(module_database, tmp_path_factory):
+    """The demo data, made once for the module: the API only reads."""
     from assess.app import create_app
 
-    config = settings_for(new_database("api"), tmp_path / "data")
-    assert run(monkeypatch, config, "demo").exit_code == 0
+    config = settings_for(module_database("api"), tmp_path_factory.mktemp("api") / "data")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        assert run(monkeypatch, config, "demo").exit_code == 0
     application = create_app(config)
     with session(application.state.context.engine) as db:
         application.state.fuzz_token = create_api_token(db, "fuzz", find_user(db, DEMO_EMAIL))
