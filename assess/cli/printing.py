@@ -47,6 +47,9 @@ def report(
         ..., min=1, max=2_147_483_647, help="Response id (shown in the staff workspace)."
     ),
     lang: Locale = typer.Option(Locale.JA, help="Language of the report."),
+    with_details: bool = typer.Option(
+        False, "--with-details", help="Add the appendix of how each question's points were earned."
+    ),
     output: Path = typer.Option(..., "-o", "--output", help="PDF file to write."),
 ) -> None:
     """Print one company's feedback report."""
@@ -55,5 +58,5 @@ def report(
         response = db.get(Response, response_id)
         if response is None or response.status == ResponseStatus.DRAFT:
             fail(f"no submitted response {response_id}")
-        output.write_bytes(pdf_printer().PdfPrinter(loaded).report(db, response, lang))
+        output.write_bytes(pdf_printer().PdfPrinter(loaded).report(db, response, lang, with_details))
     typer.echo(f"{output}: feedback report for response {response_id}")

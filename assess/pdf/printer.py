@@ -18,6 +18,7 @@ from assess.services.actions import plan_rows
 from assess.services.feedback import response_feedback
 from assess.services.printing import NothingToPrint, PrintFailed, Progress
 from assess.services.progress import progress_for
+from assess.services.reporting import peer_comparison
 from assess.services.startup import Definitions
 from assess.templating import i18n_context, make_environment
 
@@ -58,24 +59,33 @@ class PdfPrinter:
         except RenderError as exc:
             raise PrintFailed(detail=str(exc)) from None
 
-    def report(self, db: Session, response: Response, locale: str) -> bytes:
+    def report(self, db: Session, response: Response, locale: str, with_details: bool = False) -> bytes:
+        """A few pages an owner reads in minutes; `with_details` adds the per-question appendix."""
         feedback = response_feedback(db, self.definitions, response, locale, medium="print")
         company = db.get(Company, response.company_id) if response.company_id else None
+        round_ = db.get(Round, response.round_id)
+        questionnaire = self.definitions.registry.get(
+            response.questionnaire_id, response.questionnaire_version
+        )
         html = self.env.get_template("print/report.html").render(
             {
                 **i18n_context(locale),
                 "feedback": feedback,
                 "company": company,
-                "round": db.get(Round, response.round_id),
+                "round": round_,
+                "organiser": round_.organiser(locale),
+                "submitted_on": f"{response.submitted_at:%Y-%m-%d}" if response.submitted_at else "",
                 "response": response,
                 "title": gettext(locale, N_("Sustainability feedback report")),
                 "sources": sources_html(),
+                "peers": peer_comparison(db, response, company, tuple(a.id for a in questionnaire.areas)),
                 "progress": progress_for(db, self.definitions, response, locale, medium="print"),
                 # The company's action plan by due date, for print/_actions.html.
                 "actions": plan_rows(db, response.company_id, self.definitions.practices, locale, sort="due"),
+                "with_details": with_details,
             }
         )
-        return render_html(html)[0]
+        return render_html(html, stylesheets=("print.css", "report.css"))[0]
 
     def paper(self, questionnaire: Questionnaire, locale: str, cover: PaperCover | None = None) -> bytes:
         return render_paper(self.env, questionnaire, locale, cover)

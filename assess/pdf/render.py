@@ -56,16 +56,39 @@ def css_string(value: str) -> Markup:
 _FONTS = None
 
 
-def render_html(html: str) -> tuple[bytes, int, dict[str, int]]:
-    """PDF bytes, page count and the page index of each anchor (runs in a worker)."""
+_STYLESHEETS: dict[str, object] = {}
+
+
+def _fonts():
     global _FONTS
-    from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
     if _FONTS is None:
         _FONTS = FontConfiguration()  # reused: font discovery is a large part of a small render
+    return _FONTS
+
+
+def _stylesheet(name: str):
+    """A print stylesheet of assess/static/print, parsed once per process."""
+    from weasyprint import CSS
+
+    if name not in _STYLESHEETS:
+        _STYLESHEETS[name] = CSS(
+            url=f"assess-static:/print/{name}", url_fetcher=StaticFetcher(), font_config=_fonts()
+        )
+    return _STYLESHEETS[name]
+
+
+def render_html(html: str, stylesheets: tuple[str, ...] = ()) -> tuple[bytes, int, dict[str, int]]:
+    """PDF bytes, page count and the page index of each anchor (runs in a worker).
+    `stylesheets` (names in static/print) are parsed once and kept; a document may also
+    link its own."""
+    from weasyprint import HTML
+
     fetcher = StaticFetcher()
-    document = HTML(string=html, base_url="assess-static:/", url_fetcher=fetcher).render(font_config=_FONTS)
+    document = HTML(string=html, base_url="assess-static:/", url_fetcher=fetcher).render(
+        font_config=_fonts(), stylesheets=[_stylesheet(name) for name in stylesheets]
+    )
     anchors = {}
     for index, page in enumerate(document.pages):
         for name in page.anchors:

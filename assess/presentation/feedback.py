@@ -29,6 +29,8 @@ from assess.scoring.result import ScoreResult
 
 TOP_TARGETS = 5
 TOP_OPPORTUNITIES = 3
+TARGETS_PER_SIGNATURE = 3
+STRENGTHS = 3
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,8 @@ class FeedbackView:
     more_opportunities: list[dict]
     sse: list[dict]
     unanswered: list[str]
+    signature_targets: dict[int, list[dict]]  # per signature goal, the targets behind it (at most 5)
+    strengths: list[dict]  # the best-scored areas, best first (at most 3)
 
 
 def feedback_view(
@@ -114,6 +118,14 @@ def feedback_view(
         more_opportunities=view["opportunities"][TOP_OPPORTUNITIES:],
         sse=view["sse"],
         unanswered=view["unanswered"],
+        signature_targets={
+            g["number"]: [t for t in view["targets"] if t["code"] in g["targets"]][:TARGETS_PER_SIGNATURE]
+            for g in view["signatures"]
+        },
+        strengths=sorted(
+            (a for a in view["areas"] if a["score"] is not None and a["score"] > 0),
+            key=lambda a: -a["score"],
+        )[:STRENGTHS],
     )
 
 

@@ -39,8 +39,8 @@ class Printer(Protocol):
         """The booklet's PDF and the number of case studies in it."""
         ...
 
-    def report(self, db: Session, response: Response, locale: str) -> bytes:
-        """One company's feedback report."""
+    def report(self, db: Session, response: Response, locale: str, with_details: bool = False) -> bytes:
+        """One company's feedback report; `with_details` adds the per-question appendix."""
         ...
 
     def paper(self, questionnaire: Questionnaire, locale: str, cover: PaperCover | None = None) -> bytes:

@@ -119,4 +119,6 @@ def company_report(
     locale = response_locale(request, response)
     if response.status in EDITABLE:
         return private(redirect(f"/s/{token}/review"))
-    return private(attachment(printer.report(db, response, locale), "application/pdf", "feedback-report.pdf"))
+    details = request.query_params.get("details") == "1"
+    pdf = printer.report(db, response, locale, with_details=details)
+    return private(attachment(pdf, "application/pdf", "feedback-report.pdf"))

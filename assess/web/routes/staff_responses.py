@@ -209,6 +209,9 @@ def case_save(
 
 
 @router.get("/staff/responses/{response_id}/report.pdf")
-def staff_report(response_id: RowId, staff: StaffDep, db: DbDep, printer: PrinterDep, locale: LocaleDep):
-    pdf = printer.report(db, _response(db, response_id), locale)
+def staff_report(
+    request: Request, response_id: RowId, staff: StaffDep, db: DbDep, printer: PrinterDep, locale: LocaleDep
+):
+    details = request.query_params.get("details") == "1"
+    pdf = printer.report(db, _response(db, response_id), locale, with_details=details)
     return attachment(pdf, "application/pdf", f"report-{response_id}.pdf")
