@@ -11,6 +11,7 @@ from jinja2.bccache import Bucket
 
 from assess.i18n import LOCALES, translations
 from assess.presentation.labels import LABELS
+from assess.presentation.mail import problem_text
 from assess.resources import template_dir as shipped_templates
 
 
@@ -71,4 +72,15 @@ def i18n_context(locale: str) -> dict:
     def label(key: str) -> str:
         return _(LABELS[key]) if key in LABELS else key
 
-    return {"_": _, "gettext": _, "ngettext": ngettext, "label": label, "locale": locale, "locales": LOCALES}
+    def problem(text: str) -> str:
+        return problem_text(text, locale)
+
+    return {
+        "_": _,
+        "gettext": _,
+        "ngettext": ngettext,
+        "label": label,
+        "problem": problem,
+        "locale": locale,
+        "locales": LOCALES,
+    }

@@ -104,10 +104,6 @@ class MessageStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-# A message in one of these is finished: no sender touches it again by itself.
-FINISHED = (MessageStatus.SENT, MessageStatus.FAILED, MessageStatus.UNCONFIRMED, MessageStatus.CANCELLED)
-
-
 class ContactSource(StrEnum):
     STAFF = "staff"
     CSV = "csv"  # from an invitation file

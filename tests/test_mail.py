@@ -660,3 +660,54 @@ def test_the_round_form_takes_a_reminder_schedule_and_refuses_a_bad_one(app, cli
     assert client.post("/staff/rounds/new", data={**form, "reminder_days": "3、14"}).status_code == 303
     with db_of(app) as db:
         assert db.exec(select(Round).where(Round.slug == "kyoto-2027")).one().reminder_days == "14, 3"
+
+
+# --- what the review of the first version found ----------------------------------
+
+
+def test_an_opt_out_link_never_works_for_a_later_contact(app, client):
+    from assess.services.contacts import add_contact, contact_for_token, opt_out_token, remove_contact
+    from assess.vocab import ContactSource
+
+    secret = app.state.context.secret
+    with db_of(app) as db:
+        company = Company(name="A社")
+        db.add(company)
+        db.commit()
+        first = add_contact(db, company, "", "old@example.jp", "ja", ContactSource.STAFF, "staff")
+        token = opt_out_token(secret, first)
+        remove_contact(db, first, "staff")
+        second = add_contact(db, company, "", "new@example.jp", "ja", ContactSource.STAFF, "staff")
+        assert second.id != first.id
+        assert contact_for_token(db, secret, token) is None
+        assert contact_for_token(db, secret, opt_out_token(secret, second)).email == "new@example.jp"
+
+
+def test_an_address_that_opted_out_hears_nothing_from_any_company(app, client):
+    from assess.services.contacts import opt_out, remove_contact
+    from assess.services.errors import DomainError
+
+    round_ = add_round(app)
+    staff_client(app, client)
+    invite(client, round_.id, "A社", "same@example.jp")
+    invite(client, round_.id, "B社", "Same@Example.jp")
+    with db_of(app) as db:
+        first = db.exec(select(Contact).order_by(Contact.id)).first()
+        opt_out(db, first)
+        with pytest.raises(DomainError):
+            remove_contact(db, first, "staff")  # kept, so that it keeps holding
+    assert send_invitations(client, round_.id).endswith("?n=0")
+
+
+def test_a_message_that_cannot_be_written_fails_alone(app, client):
+    from assess.services.outbox import queue
+
+    with db_of(app) as db:
+        queue(db, "odd", MessageKind.DIGEST, "山田@例え.jp", "ja", {"count": 1}, to_name="山田")
+        queue(db, "fine", MessageKind.DIGEST, "yamada@example.jp", "ja", {"count": 1}, to_name="山田")
+        db.commit()
+    with MailServer() as server:
+        report = deliver(app, server)
+    assert report.failed == 1 and report.sent == 1 and list(server.keys()) == ["fine"]
+    statuses = {m.key: m.status for m in messages(app)}
+    assert statuses == {"odd": MessageStatus.FAILED, "fine": MessageStatus.SENT}

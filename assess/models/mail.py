@@ -16,7 +16,9 @@ from assess.vocab import ContactSource, Locale, MessageKind, MessageStatus
 class Contact(SQLModel, table=True):
     """A person at a company who receives the programme's e-mails."""
 
-    __table_args__ = (UniqueConstraint("company_id", "email"),)
+    # Ids are never reused (SQLite would reuse the highest after a delete): an opt-out link
+    # or a message key made for a removed contact must never name a new one.
+    __table_args__ = (UniqueConstraint("company_id", "email"), {"sqlite_autoincrement": True})
 
     id: int | None = Field(default=None, primary_key=True)
     company_id: int = Field(foreign_key="company.id", index=True)
@@ -34,7 +36,10 @@ class OutboxMessage(SQLModel, table=True):
     kept without private links (they are made from the ids when the text is composed)."""
 
     __tablename__ = "outbox_message"
-    __table_args__ = (Index("ix_outbox_message_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_message_due", "status", "next_attempt_at"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=200, unique=True)

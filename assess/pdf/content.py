@@ -17,6 +17,7 @@ from assess.i18n import N_, gettext
 from assess.models import Round
 from assess.presentation.charts import area_chart, goal_tiles
 from assess.presentation.explain import maturity_levels
+from assess.presentation.goals import reason
 from assess.presentation.labels import NARRATIVE_NAMES
 from assess.questionnaire.model import Questionnaire
 from assess.scoring import score
@@ -66,6 +67,7 @@ def case_view(entry: BookletEntry, catalogue: PracticeCatalogue, locale: str, nu
             "short": sdg.goal(g.number).short_in(locale),
             "color": sdg.goal(g.number).color,
             "tier": "signature",
+            "reason": reason(g, catalogue, locale),  # one line of why
         }
         for g in result.signature_goals
     ]
@@ -91,6 +93,7 @@ def case_view(entry: BookletEntry, catalogue: PracticeCatalogue, locale: str, nu
         "tiles": goal_tiles(goals, gettext(locale, N_("Signature goals")), columns=8, size=72, in_order=True)
         if goals
         else "",
+        "reasons": [g["reason"] for g in goals],
         "targets": [{"code": t.code, "text": sdg.target(t.code).text_in(locale)} for t in top],
         "chart": area_chart(
             rows, maturity_levels(questionnaire, locale), gettext(locale, N_("Scores by area")), width=520

@@ -151,6 +151,7 @@ AUDIT_ACTION_NAMES = {
     "mail.template_reset": N_("Message wording reset"),
     "mail.send_again": N_("Message to be sent again"),
     "mail.cancel": N_("Message cancelled"),
+    "mail.digest": N_("Daily digest turned on or off"),
 }
 # Filters for every action of a kind: "response.*" is every action that starts "response.".
 AUDIT_ACTION_GROUPS = {

@@ -79,6 +79,27 @@ def sample_values(locale: str, base_url: str) -> dict[str, object]:
     }
 
 
+# What went wrong with a message, in words staff read in the outbox: stored as these
+# (English) texts, with any detail after them in brackets, and shown translated.
+NOT_WRITTEN = N_("The message could not be written.")
+LOST_AFTER = N_(
+    "The connection was lost after the whole message was handed over: it may have been delivered."
+)
+UNREACHABLE = N_("The mail server could not be reached; the message is tried again later.")
+STOPPED_BEFORE = N_("The sender stopped before handing the message over; it is tried again.")
+STOPPED_AFTER = N_("The sender stopped after handing the message over: it may have been delivered.")
+OPTED_OUT = N_("The contact stopped the e-mails.")
+PROBLEMS = (OPTED_OUT, NOT_WRITTEN, LOST_AFTER, UNREACHABLE, STOPPED_BEFORE, STOPPED_AFTER)
+
+
+def problem_text(text: str, locale: str) -> str:
+    """A stored problem in the reader's language (the detail after it stays as it was)."""
+    for phrase in PROBLEMS:
+        if text.startswith(phrase):
+            return gettext(locale, phrase) + text[len(phrase) :]
+    return text
+
+
 @dataclass(frozen=True)
 class Composed:
     subject: str

@@ -8,11 +8,13 @@ import hmac
 import re
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, func, select
 
 from assess.db import write_transaction
 from assess.i18n import N_
 from assess.models import Company, Contact, OutboxMessage, utcnow
+from assess.presentation.mail import OPTED_OUT
 from assess.services.audit import COMPANY, audit
 from assess.services.errors import InvalidInput, NotAllowed
 from assess.services.tokens import sign
@@ -80,11 +82,20 @@ def add_contact(
 ) -> Contact:
     """A new contact, or the existing one with this address brought up to date. A person
     who opted out stays out unless they give their address again themselves."""
-    contact = _merge(db, company, name, clean_email(email), clean_locale(locale), source)
-    with write_transaction(db):
-        db.add(contact)
-        db.flush()
-        audit(db, actor, "contact.add", "company", company.id, detail=contact.email)
+    address = clean_email(email)
+    try:
+        with write_transaction(db):
+            contact = _merge(db, company, name, address, clean_locale(locale), source)
+            db.add(contact)
+            db.flush()
+            audit(db, actor, "contact.add", "company", company.id, detail=contact.email)
+    except IntegrityError:  # the same address added twice at once: the first one stands
+        found = db.exec(
+            select(Contact).where(Contact.company_id == company.id, Contact.email == address)
+        ).first()
+        if found is None:
+            raise
+        return found
     return contact
 
 
@@ -119,12 +130,19 @@ def give_contact(db: Session, company: Company, name: str, email: str, locale: s
     return add_contact(db, company, name, email, locale, ContactSource.COMPANY, COMPANY)
 
 
+class KeptOptOut(NotAllowed):
+    code = "kept_opt_out"
+    message = N_("This person stopped the e-mails: the record is kept so that they receive none.")
+
+
 def remove_contact(db: Session, contact: Contact, actor: str) -> None:
+    if contact.opted_out_at is not None:
+        raise KeptOptOut()
     with write_transaction(db):
         for message in db.exec(select(OutboxMessage).where(OutboxMessage.contact_id == contact.id)):
             message.contact_id = None  # the record of what was sent stays
-            if message.status == MessageStatus.QUEUED:
-                message.status = MessageStatus.CANCELLED
+            if message.status in (MessageStatus.QUEUED, MessageStatus.SENDING):
+                message.status = MessageStatus.CANCELLED  # a sender holding it then leaves it
             db.add(message)
         audit(db, actor, "contact.remove", "company", contact.company_id, detail=contact.email)
         db.delete(contact)
@@ -146,24 +164,36 @@ def reachable(db: Session, company_id: int | None) -> list[Contact]:
     """The contacts that receive mail: those who have not opted out."""
     if company_id is None:
         return []
-    query = select(Contact).where(Contact.company_id == company_id, Contact.opted_out_at == None)  # noqa: E711
+    stopped = select(func.lower(Contact.email)).where(Contact.opted_out_at != None)  # noqa: E711
+    query = select(Contact).where(
+        Contact.company_id == company_id,
+        Contact.opted_out_at == None,  # noqa: E711
+        func.lower(Contact.email).not_in(stopped),  # the same person at another company
+    )
     return list(db.exec(query.order_by(Contact.id)))
 
 
 # --- opting out ------------------------------------------------------------------
 
 
-def opt_out_token(secret: str, contact_id: int) -> str:
-    return f"{contact_id}.{sign(secret, 'opt-out', str(contact_id))[:32]}"
+def opt_out_token(secret: str, contact: Contact) -> str:
+    """The contact's id and an HMAC of id and address: a link made for one person never
+    works for another, even one given the same id later."""
+    return f"{contact.id}.{_signature(secret, contact)}"
+
+
+def _signature(secret: str, contact: Contact) -> str:
+    return sign(secret, "opt-out", f"{contact.id}:{contact.email.lower()}")[:32]
 
 
 def contact_for_token(db: Session, secret: str, token: str) -> Contact | None:
     number, _, signature = token.partition(".")
     if not number.isdigit() or len(number) > 10 or len(signature) != 32:
         return None
-    if not hmac.compare_digest(sign(secret, "opt-out", number)[:32], signature):
+    contact = db.get(Contact, int(number))
+    if contact is None or not hmac.compare_digest(_signature(secret, contact), signature):
         return None
-    return db.get(Contact, int(number))
+    return contact
 
 
 def opt_out(db: Session, contact: Contact) -> None:
@@ -172,12 +202,14 @@ def opt_out(db: Session, contact: Contact) -> None:
         if contact.opted_out_at is None:
             contact.opted_out_at = utcnow()
             db.add(contact)
+        waiting = (MessageStatus.QUEUED, MessageStatus.SENDING)
         for message in db.exec(
             select(OutboxMessage).where(
-                OutboxMessage.contact_id == contact.id, OutboxMessage.status == MessageStatus.QUEUED
+                func.lower(OutboxMessage.to_email) == contact.email.lower(),
+                col(OutboxMessage.status).in_(waiting),
             )
         ):
             message.status = MessageStatus.CANCELLED
-            message.last_error = "opted out"
+            message.last_error = OPTED_OUT
             db.add(message)
         audit(db, COMPANY, "contact.opt_out", "company", contact.company_id, detail=contact.email)

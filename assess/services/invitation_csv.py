@@ -120,7 +120,7 @@ def _check_row(report: CsvReport, line: int, row: list[str]) -> None:
         report.refused.append((line, "note_long", {"n": MAX_NOTE}))
     elif code and not CODE.match(code):
         report.refused.append((line, "code", {}))
-    elif email and not EMAIL.match(email):
+    elif email and (not EMAIL.match(email) or ".." in email):
         report.refused.append((line, "email", {"email": email[:60]}))
     elif language and language.lower() not in LANGUAGES:
         report.refused.append((line, "language", {"language": language[:20]}))

@@ -165,8 +165,16 @@ def _remind(db: Session, round_: Round, day: int, left: int) -> int:
         .where(Invitation.round_id == round_.id)
     ).all()
     queued = 0
+    submitted = set(
+        db.exec(
+            select(Response.company_id).where(
+                Response.round_id == round_.id, Response.status != ResponseStatus.DRAFT
+            )
+        )
+    )
     for invitation, status in rows:
-        if status not in (None, ResponseStatus.DRAFT):
+        # Per company: one that submitted through any link of the round is not reminded.
+        if status not in (None, ResponseStatus.DRAFT) or invitation.company_id in submitted:
             continue
         company = db.get(Company, invitation.company_id)
         for contact in reachable(db, invitation.company_id):
@@ -224,14 +232,13 @@ def _digests(db: Session, now: datetime, today: date, locale: str) -> int:
     queued = 0
     for staff in db.exec(select(StaffUser).where(StaffUser.active == True, StaffUser.digest == True)):  # noqa: E712
         last = db.exec(
-            select(OutboxMessage.created_at)
+            select(OutboxMessage.values)
             .where(OutboxMessage.staff_id == staff.id, OutboxMessage.kind == MessageKind.DIGEST)
             .order_by(col(OutboxMessage.id).desc())
         ).first()
-        # The first digest covers yesterday and today so far (Japan's calendar).
-        since = (
-            _aware(last) if last else datetime.combine(today - timedelta(days=1), time(), UTC) - JST_OFFSET
-        )
+        # From where the last digest ended; the first covers yesterday and today so far (JST).
+        first = datetime.combine(today - timedelta(days=1), time(), UTC) - JST_OFFSET
+        since = datetime.fromisoformat(last["until"]) if last and last.get("until") else first
         lines = _submissions_since(db, since, now, locale)
         if not lines:
             continue
@@ -239,6 +246,7 @@ def _digests(db: Session, now: datetime, today: date, locale: str) -> int:
             "staff_name": staff.display_name or staff.email,
             "count": len(lines),
             "submissions": "\n".join(lines),
+            "until": now.astimezone(UTC).isoformat(),  # where the next digest starts
         }
         key = f"digest:{staff.id}:{today}"
         queued += queue(

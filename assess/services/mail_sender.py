@@ -42,6 +42,14 @@ from sqlmodel import Session, col, select
 from assess.config import Settings
 from assess.db import session, write_transaction
 from assess.models import Contact, DeliveryAttempt, OutboxMessage, utcnow
+from assess.presentation.mail import (
+    LOST_AFTER,
+    NOT_WRITTEN,
+    OPTED_OUT,
+    STOPPED_AFTER,
+    STOPPED_BEFORE,
+    UNREACHABLE,
+)
 from assess.services.outbox import Links, compose_message, opt_out_link
 from assess.vocab import MessageStatus
 
@@ -79,9 +87,10 @@ def _update():
 # --- claiming -----------------------------------------------------------------------
 
 
-def recover(db: Session, now: datetime) -> int:
+def recover(db: Session, now: datetime, max_attempts: int = 50) -> int:
     """Messages whose sender's lease ran out: back in the queue when nothing was handed
-    over, unconfirmed when the whole message may have reached the server."""
+    over (failed once out of attempts), unconfirmed when the whole message may have
+    reached the server."""
     changed = 0
     with write_transaction(db):
         expired = db.exec(
@@ -90,19 +99,18 @@ def recover(db: Session, now: datetime) -> int:
             )
         ).all()
         for message in expired:
-            after = S.QUEUED if message.status == S.SENDING else S.UNCONFIRMED
+            if message.status == S.TRANSMITTING:
+                after, reply = S.UNCONFIRMED, STOPPED_AFTER
+            else:
+                after = S.QUEUED if message.attempts < max_attempts else S.FAILED
+                reply = STOPPED_BEFORE
             result = db.exec(
                 _update()
                 .where(OutboxMessage.id == message.id, OutboxMessage.status == message.status)
-                .values(status=after, lease_owner="", lease_until=None)
+                .values(status=after, lease_owner="", lease_until=None, last_error=reply)
             )
             if result.rowcount == 1:
                 changed += 1
-                reply = (
-                    "the sender stopped before handing it over"
-                    if after == S.QUEUED
-                    else ("the sender stopped after handing the message over: it may have been delivered")
-                )
                 db.add(DeliveryAttempt(message_id=message.id, outcome=after, reply=reply))
     return changed
 
@@ -135,9 +143,9 @@ def claim(
                 mine.append(message_id)
     if not mine:
         return []
-    return list(
-        db.exec(select(OutboxMessage).where(col(OutboxMessage.id).in_(mine)).order_by(OutboxMessage.id))
-    )
+    # Fresh rows: this session may hold older copies of them from an earlier batch.
+    fresh = select(OutboxMessage).where(col(OutboxMessage.id).in_(mine)).order_by(OutboxMessage.id)
+    return list(db.exec(fresh.execution_options(populate_existing=True)))
 
 
 def _finish(
@@ -161,16 +169,15 @@ def _finish(
         values.update(sent_at=utcnow(), queue_id=queue_id[:200])
     if retry_after is not None:
         values["next_attempt_at"] = utcnow() + timedelta(seconds=retry_after)
+    guards = [
+        OutboxMessage.id == message.id,
+        OutboxMessage.lease_owner == owner,
+        OutboxMessage.status == expect,
+    ]
+    if status == S.TRANSMITTING:  # the point of no return needs a lease that still runs
+        guards.append(OutboxMessage.lease_until > utcnow())
     with write_transaction(db):
-        result = db.exec(
-            _update()
-            .where(
-                OutboxMessage.id == message.id,
-                OutboxMessage.lease_owner == owner,
-                OutboxMessage.status == expect,
-            )
-            .values(**values)
-        )
+        result = db.exec(_update().where(*guards).values(**values))
         if result.rowcount != 1:
             return False
         if status != S.TRANSMITTING:
@@ -233,7 +240,7 @@ def build(db: Session, message: OutboxMessage, links: Links, sender: str) -> byt
     reply_to = str(message.values.get("organiser_contact", ""))
     if re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[A-Za-z]{2,}", reply_to):
         mail["Reply-To"] = reply_to
-    unsubscribe = opt_out_link(message, links)
+    unsubscribe = opt_out_link(db, message, links)
     if unsubscribe:
         mail["List-Unsubscribe"] = f"<{unsubscribe}>"
     mail["Auto-Submitted"] = "auto-generated"
@@ -286,33 +293,45 @@ class Lost(Exception):
     """The connection broke after the whole message was handed over."""
 
 
+class LeaseLost(Exception):
+    """Another sender took the message over before its point of no return."""
+
+
+@dataclass(frozen=True)
+class Reply:
+    """The server's last answer in a transaction, and to what: "sender" (MAIL FROM),
+    "recipient" (RCPT TO), "data" (DATA) or "end" (the final ".")."""
+
+    code: int
+    text: str
+    stage: str
+
+
 def transmit(
     conn: smtplib.SMTP, sender: str, recipient: str, data: bytes, committed: Callable[[], bool]
-) -> tuple[int, str, bool]:
+) -> Reply:
     """One SMTP transaction. `committed()` records the point of no return and says whether
-    the message is still ours; the final "." is sent only after it. Returns the server's
-    last reply and whether it answered the "." (else it refused before)."""
-    for command in (lambda: conn.mail(parseaddr(sender)[1] or sender), lambda: conn.rcpt(recipient)):
-        code, reply = command()
-        if code not in (250, 251):
+    the message is still ours; the final "." is sent only after it."""
+    steps = (
+        ("sender", lambda: conn.mail(parseaddr(sender)[1] or sender), (250,)),
+        ("recipient", lambda: conn.rcpt(recipient), (250, 251)),
+        ("data", lambda: (conn.putcmd("data"), conn.getreply())[1], (354,)),
+    )
+    for stage, command, accepted in steps:
+        code, text = command()
+        if code not in accepted:
             conn.rset()
-            return code, reply.decode("utf-8", "replace"), False
-    conn.putcmd("data")
-    code, reply = conn.getreply()
-    if code != 354:
-        conn.rset()
-        return code, reply.decode("utf-8", "replace"), False
+            return Reply(code, text.decode("utf-8", "replace"), stage)
     conn.send(data)
     if not committed():
-        # Another sender took the message over: end the connection without the ".".
-        conn.close()
-        raise ConnectionAbortedError("lease lost")
+        conn.close()  # end the connection without the ".": the server keeps nothing
+        raise LeaseLost()
     try:
         conn.send(b".\r\n")
-        code, reply = conn.getreply()
+        code, text = conn.getreply()
     except (OSError, smtplib.SMTPServerDisconnected) as exc:
         raise Lost(str(exc)) from exc
-    return code, reply.decode("utf-8", "replace"), True
+    return Reply(code, text.decode("utf-8", "replace"), "end")
 
 
 def deliver_due(
@@ -321,7 +340,7 @@ def deliver_due(
     """Send every due message over SMTP, batch by batch, until none is due."""
     report = Report()
     with session(engine) as db:
-        report.recovered = recover(db, now or utcnow())
+        report.recovered = recover(db, now or utcnow(), settings.mail_max_attempts)
         while batch := claim(db, owner, settings.mail_lease_seconds, now or utcnow()):
             _send_batch(db, settings, links, owner, batch, report)
             if report.errors:
@@ -342,7 +361,7 @@ def _send_batch(
                 owner,
                 settings.mail_max_attempts,
                 None,
-                f"cannot reach the server: {exc}",
+                f"{UNREACHABLE} ({exc})",
                 report,
             )
         report.errors.append(str(exc))
@@ -372,16 +391,20 @@ def _send_one(
     message: OutboxMessage,
     report: Report,
 ) -> bool:
-    """Deliver one message on an open connection; False when the connection is gone."""
+    """Deliver one message on an open connection; False when the batch should stop."""
     contact = db.get(Contact, message.contact_id) if message.contact_id else None
     if contact is not None and contact.opted_out_at is not None:  # since it was claimed
-        _finish(db, message, owner, S.CANCELLED, expect=S.SENDING, reply="opted out")
+        _finish(db, message, owner, S.CANCELLED, expect=S.SENDING, reply=OPTED_OUT)
         return True
     sender = _sender(settings)
-    data = _payload(build(db, message, links, sender))
-    attempts = settings.mail_max_attempts
     try:
-        code, reply, answered = transmit(
+        data = _payload(build(db, message, links, sender))
+    except Exception as exc:  # e.g. an address no mail header can carry: this message only
+        _finish(db, message, owner, S.FAILED, expect=S.SENDING, reply=f"{NOT_WRITTEN} ({exc})")
+        report.failed += 1
+        return True
+    try:
+        reply = transmit(
             conn,
             sender,
             message.to_email,
@@ -389,24 +412,40 @@ def _send_one(
             lambda: _finish(db, message, owner, S.TRANSMITTING, expect=S.SENDING),
         )
     except Lost as exc:
-        lost = f"connection lost after the message was handed over: {exc}"
-        _finish(db, message, owner, S.UNCONFIRMED, expect=S.TRANSMITTING, reply=lost)
+        _finish(db, message, owner, S.UNCONFIRMED, expect=S.TRANSMITTING, reply=f"{LOST_AFTER} ({exc})")
         report.unconfirmed += 1
         return False
-    except ConnectionAbortedError:
+    except LeaseLost:
         return False
     except (OSError, smtplib.SMTPException) as exc:
-        _retry_or_fail(db, message, owner, attempts, None, f"connection failed: {exc}", report)
+        _retry_or_fail(db, message, owner, settings.mail_max_attempts, None, f"{UNREACHABLE} ({exc})", report)
         return False
-    expect = S.TRANSMITTING if answered else S.SENDING
-    if code == 250 and answered:
-        _finish(db, message, owner, S.SENT, expect=expect, code=code, reply=reply, queue_id=_queue_id(reply))
+    return _record(db, message, owner, reply, settings.mail_max_attempts, report)
+
+
+def _record(
+    db: Session, message: OutboxMessage, owner: str, reply: Reply, attempts: int, report: Report
+) -> bool:
+    """What the server's answer means for the message; False when the batch should stop."""
+    expect = S.TRANSMITTING if reply.stage == "end" else S.SENDING
+    if reply.stage == "end" and reply.code == 250:
+        queue_id = _queue_id(reply.text)
+        _finish(
+            db, message, owner, S.SENT, expect=expect, code=reply.code, reply=reply.text, queue_id=queue_id
+        )
         report.sent += 1
-    elif 500 <= code < 600:
-        _finish(db, message, owner, S.FAILED, expect=expect, code=code, reply=reply)
+    elif reply.stage == "sender":
+        # The relay refuses us, not this recipient (say, a login is needed): try again later.
+        _retry_or_fail(db, message, owner, attempts, reply.code, reply.text, report)
+        return False
+    elif 500 <= reply.code < 600:
+        _finish(db, message, owner, S.FAILED, expect=expect, code=reply.code, reply=reply.text)
         report.failed += 1
-    else:  # 4xx: the server did not keep the message; it may take it later
-        _retry_or_fail(db, message, owner, attempts, code, reply, report, expect=expect)
+    elif 400 <= reply.code < 500 or reply.stage != "end":
+        _retry_or_fail(db, message, owner, attempts, reply.code, reply.text, report, expect=expect)
+    else:  # after the "." an answer that is neither yes nor no: it may have been kept
+        _finish(db, message, owner, S.UNCONFIRMED, expect=expect, code=reply.code, reply=reply.text)
+        report.unconfirmed += 1
     return True
 
 
@@ -424,7 +463,7 @@ def write_due(engine: Engine, settings: Settings, links: Links, owner: str, fold
     folder.mkdir(parents=True, exist_ok=True)
     report = Report()
     with session(engine) as db:
-        report.recovered = recover(db, utcnow())
+        report.recovered = recover(db, utcnow(), settings.mail_max_attempts)
         while batch := claim(db, owner, settings.mail_lease_seconds, utcnow()):
             for message in batch:
                 name = f"{message.id:06d}-{message.kind}.eml"

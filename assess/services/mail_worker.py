@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, update
@@ -26,6 +27,7 @@ from assess.services.outbox import Links
 
 log = logging.getLogger("assess.mail")
 DUTY = "mail"
+SCHEDULE_EVERY = 60.0  # seconds
 
 
 def elect(db: Session, owner: str, lease_seconds: int, now: datetime | None = None) -> bool:
@@ -56,10 +58,15 @@ def resign(db: Session, owner: str) -> None:
         )
 
 
-def tick(engine: Engine, settings: Settings, links: Links, owner: str) -> Report:
-    """One round of the sender's work: the schedule, then every due message."""
-    with session(engine) as db:
-        run_schedule(db, staff_locale=settings.default_locale)
+def tick(engine: Engine, settings: Settings, links: Links, owner: str, schedule: bool = True) -> Report:
+    """One round of the sender's work: the schedule, then every due message. A schedule
+    that fails is logged and does not hold up delivery."""
+    if schedule:
+        try:
+            with session(engine) as db:
+                run_schedule(db, staff_locale=settings.default_locale)
+        except Exception:
+            log.exception("mail schedule failed; delivering what waits")
     if not settings.smtp_host:
         return Report()
     return deliver_due(engine, settings, links, owner)
@@ -71,6 +78,7 @@ class MailWorker:
     def __init__(self, engine: Engine, settings: Settings, links: Links, interval: float = 10.0):
         self.engine, self.settings, self.links, self.interval = engine, settings, links, interval
         self.owner = owner_name()
+        self.scheduled_at = -SCHEDULE_EVERY  # the schedule runs once a minute: it scans rounds and actions
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._run, name="assess-mail", daemon=True)
 
@@ -93,7 +101,10 @@ class MailWorker:
                 with session(self.engine) as db:
                     leader = elect(db, self.owner, self.settings.mail_lease_seconds)
                 if leader:
-                    report = tick(self.engine, self.settings, self.links, self.owner)
+                    due = time.monotonic() - self.scheduled_at >= SCHEDULE_EVERY
+                    if due:
+                        self.scheduled_at = time.monotonic()
+                    report = tick(self.engine, self.settings, self.links, self.owner, schedule=due)
                     if report.total():
                         log.info(
                             "mail: %s sent, %s retried, %s failed", report.sent, report.retried, report.failed

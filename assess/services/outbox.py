@@ -14,13 +14,22 @@ from functools import cache
 from typing import Any
 
 import yaml
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from assess.db import write_transaction
 from assess.i18n import N_, gettext
-from assess.models import Contact, DeliveryAttempt, Invitation, MailTemplate, OutboxMessage, Round, utcnow
+from assess.models import (
+    Contact,
+    DeliveryAttempt,
+    Invitation,
+    MailTemplate,
+    OutboxMessage,
+    Round,
+    StaffUser,
+    utcnow,
+)
 from assess.presentation.mail import (
     MAX_BODY,
     MAX_SUBJECT,
@@ -35,7 +44,7 @@ from assess.services.audit import audit
 from assess.services.contacts import opt_out_token
 from assess.services.errors import InvalidInput, NotAllowed
 from assess.services.tokens import invitation_token
-from assess.vocab import FINISHED, Locale, MessageKind, MessageStatus
+from assess.vocab import Locale, MessageKind, MessageStatus
 
 UNNAMED = N_("Sir or Madam")  # a contact whose name nobody gave: "Dear Sir or Madam"
 NO_LINK = N_("(the private link you saved when you started your answers)")
@@ -132,8 +141,28 @@ def round_values(round_: Round, locale: str) -> dict[str, Any]:
     }
 
 
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)  # not %B: that follows the process's locale
+
+
 def long_date(day: date, locale: str) -> str:
-    return f"{day.year}年{day.month}月{day.day}日" if locale == "ja" else f"{day.day} {day:%B} {day.year}"
+    return (
+        f"{day.year}年{day.month}月{day.day}日"
+        if locale == "ja"
+        else f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    )
 
 
 def queue(
@@ -154,12 +183,12 @@ def queue(
     whether it was added. Two processes queueing the same key make one message."""
     subject, body, _ = template_for(db, round_id, kind, locale)
     row = dict(
-        key=key,
+        key=key[:200],
         kind=str(kind),
-        to_email=to_email,
-        to_name=to_name,
+        to_email=to_email[:254],
+        to_name=" ".join(to_name.split())[:100],
         locale=str(locale),
-        subject=subject,
+        subject=subject[:300],
         body=body,
         values=values,
         round_id=round_id,
@@ -221,7 +250,7 @@ class Links:
 def compose_message(db: Session, message: OutboxMessage, links: Links) -> Composed:
     values = {**message.values, **_link_values(db, message, links)}
     base = links.public_url.rstrip("/")
-    opt_out = f"{base}/optout/{opt_out_token(links.secret, message.contact_id)}" if message.contact_id else ""
+    opt_out = opt_out_link(db, message, links)
     staff_link = f"{base}/staff/outbox" if message.kind == MessageKind.DIGEST else ""
     lines = footer(
         message.locale, values.get("organiser", ""), values.get("organiser_contact", ""), opt_out, staff_link
@@ -229,10 +258,11 @@ def compose_message(db: Session, message: OutboxMessage, links: Links) -> Compos
     return compose(message.subject, message.body, values, lines)
 
 
-def opt_out_link(message: OutboxMessage, links: Links) -> str:
-    if not message.contact_id:
+def opt_out_link(db: Session, message: OutboxMessage, links: Links) -> str:
+    contact = db.get(Contact, message.contact_id) if message.contact_id else None
+    if contact is None:
         return ""
-    return f"{links.public_url.rstrip('/')}/optout/{opt_out_token(links.secret, message.contact_id)}"
+    return f"{links.public_url.rstrip('/')}/optout/{opt_out_token(links.secret, contact)}"
 
 
 def _link_values(db: Session, message: OutboxMessage, links: Links) -> dict[str, str]:
@@ -324,22 +354,55 @@ def attempts_of(db: Session, message_id: int) -> list[DeliveryAttempt]:
 
 def send_again(db: Session, message: OutboxMessage, actor: str) -> None:
     """Staff's decision, after reading why it did not go (or may not have gone)."""
-    if message.status not in (MessageStatus.FAILED, MessageStatus.UNCONFIRMED, MessageStatus.CANCELLED):
-        raise NotResendable()
     contact = db.get(Contact, message.contact_id) if message.contact_id else None
     if contact is not None and contact.opted_out_at is not None:
         raise NotResendable()
+    again = (MessageStatus.FAILED, MessageStatus.UNCONFIRMED, MessageStatus.CANCELLED)
     with write_transaction(db):
-        message.status, message.next_attempt_at, message.attempts = MessageStatus.QUEUED, utcnow(), 0
-        message.lease_owner, message.lease_until = "", None
-        db.add(message)
+        changed = db.exec(
+            _guarded(message, again).values(
+                status=MessageStatus.QUEUED,
+                next_attempt_at=utcnow(),
+                attempts=0,
+                lease_owner="",
+                lease_until=None,
+            )
+        )
+        if changed.rowcount != 1:
+            raise NotResendable()
         audit(db, actor, "mail.send_again", "outbox_message", message.id)
 
 
 def cancel(db: Session, message: OutboxMessage, actor: str) -> None:
-    if message.status in FINISHED or message.status == MessageStatus.TRANSMITTING:
-        raise NotAllowed()
+    """A waiting message, or one a sender holds before its point of no return (the sender
+    then finds it is no longer its own and leaves it)."""
     with write_transaction(db):
-        message.status = MessageStatus.CANCELLED
-        db.add(message)
+        changed = db.exec(
+            _guarded(message, (MessageStatus.QUEUED, MessageStatus.SENDING)).values(
+                status=MessageStatus.CANCELLED
+            )
+        )
+        if changed.rowcount != 1:
+            raise NotAllowed()
         audit(db, actor, "mail.cancel", "outbox_message", message.id)
+
+
+def set_digest(db: Session, staff: StaffUser, on: bool) -> None:
+    """A staff member's own choice of the daily digest of new submissions."""
+    with write_transaction(db):
+        db.exec(
+            update(StaffUser)
+            .where(StaffUser.id == staff.id)
+            .values(digest=on)
+            .execution_options(synchronize_session=False)
+        )
+        audit(db, staff.email, "mail.digest", "staff_user", staff.id, after="on" if on else "off")
+
+
+def _guarded(message: OutboxMessage, statuses: tuple[MessageStatus, ...]):
+    """An UPDATE of this message that applies only while its status is one of `statuses`."""
+    return (
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message.id, col(OutboxMessage.status).in_(statuses))
+        .execution_options(synchronize_session=False)
+    )

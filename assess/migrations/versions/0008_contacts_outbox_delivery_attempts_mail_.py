@@ -34,7 +34,8 @@ def upgrade() -> None:
     sa.Column('opted_out_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['company_id'], ['company.id'], ),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('company_id', 'email')
+    sa.UniqueConstraint('company_id', 'email'),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('contact', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_contact_company_id'), ['company_id'], unique=False)
@@ -83,7 +84,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['round_id'], ['round.id'], ),
     sa.ForeignKeyConstraint(['staff_id'], ['staff_user.id'], ),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('key')
+    sa.UniqueConstraint('key'),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('outbox_message', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_outbox_message_company_id'), ['company_id'], unique=False)

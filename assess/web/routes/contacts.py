@@ -61,7 +61,10 @@ def remove(contact_id: RowId, staff: StaffDep, db: DbDep):
     contact = db.get(Contact, contact_id)
     if contact is None:
         raise HTTPException(404)
-    remove_contact(db, contact, staff.email)
+    try:
+        remove_contact(db, contact, staff.email)
+    except DomainError as exc:
+        return redirect(f"/staff/companies/{contact.company_id}?e={exc.code}#contacts")
     return redirect(f"/staff/companies/{contact.company_id}#contacts")
 
 
@@ -109,9 +112,9 @@ def give(
     locale = response_locale(request, response)
     values = {key: str(form.get(key, ""))[:300] for key in ("name", "email", "language")}
     company = db.get(Company, response.company_id) if response.company_id else None
+    if company is None:  # nothing answered about the company yet: the page says so
+        return _contact_page(request, db, found, base_url, token, values, status=409)
     try:
-        if company is None:
-            raise HTTPException(409)
         retry_locked(
             lambda: give_contact(
                 db, company, values["name"], values["email"], values["language"], form.get("consent") == "yes"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import HTTPException, Request
 from sqlmodel import select
 
-from assess.models import Company, Invitation, OutboxMessage, Round, StaffUser
+from assess.models import Company, Invitation, OutboxMessage, Round
 from assess.presentation.mail import KIND_NAMES, PLACEHOLDERS, compose, footer, sample_values
 from assess.services.errors import DomainError, message_for
 from assess.services.inputs import small_int
@@ -23,6 +23,7 @@ from assess.services.outbox import (
     round_values,
     save_template,
     send_again,
+    set_digest,
     status_counts,
     template_for,
 )
@@ -114,10 +115,7 @@ def cancel_message(message_id: RowId, staff: StaffDep, db: DbDep):
 @router.post("/staff/outbox/digest")
 def digest(staff: StaffDep, form: FormDep, db: DbDep):
     """The signed-in staff member's own choice: the daily digest of new submissions, or not."""
-    user = db.get(StaffUser, staff.id)
-    user.digest = form.get("digest") == "on"
-    db.add(user)
-    db.commit()
+    set_digest(db, staff, form.get("digest") == "on")
     return redirect("/staff/outbox?n=digest")
 
 
