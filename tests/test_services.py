@@ -90,8 +90,8 @@ def test_the_web_prints_through_the_printer_it_was_given(settings):
         def __init__(self):
             self.reports = []
 
-        def report(self, db, response, locale):
-            self.reports.append((response.id, locale))
+        def report(self, db, response, locale, with_details=False):
+            self.reports.append((response.id, locale, with_details))
             return b"%PDF-recorded"
 
         def booklet(self, db, round_ids, locale, progress=None):
@@ -103,7 +103,9 @@ def test_the_web_prints_through_the_printer_it_was_given(settings):
     client = Client(app)
     token = submitted(client)
     report = client.get(f"/s/{token}/report.pdf?lang=en")
-    assert report.content == b"%PDF-recorded" and printer.reports == [(1, "en")]
+    detailed = client.get(f"/s/{token}/report.pdf?lang=en&details=1")
+    assert report.content == detailed.content == b"%PDF-recorded"
+    assert printer.reports == [(1, "en", False), (1, "en", True)]
     client.close()
     app.state.context.engine.dispose()
 
