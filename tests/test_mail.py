@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import re
 import threading
+import uuid
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlparse
 
@@ -80,6 +81,19 @@ def send_invitations(client, round_id: int):
 def messages(app) -> list[OutboxMessage]:
     with db_of(app) as db:
         return list(db.exec(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+def bare_response(round_, company, **fields) -> Response:
+    """A response row without answers, for the schedule's tests."""
+    return Response(
+        round_id=round_.id,
+        company_id=company.id,
+        questionnaire_id="t",
+        questionnaire_version=1,
+        content_hash="x",
+        token_hash=uuid.uuid4().hex * 2,
+        **fields,
+    )
 
 
 def path_of(url: str) -> str:
@@ -405,15 +419,7 @@ def test_reminders_go_on_their_days_only_to_companies_that_have_not_submitted(ap
         assert run_schedule(db, _jst(closes - timedelta(days=10))).reminders == 0  # the 14-day one went
         b_company = db.exec(select(Company).where(Company.name == "B社")).one()
         invitation = db.exec(select(Invitation).where(Invitation.company_id == b_company.id)).one()
-        response = Response(
-            round_id=round_.id,
-            company_id=b_company.id,
-            questionnaire_id="t",
-            questionnaire_version=1,
-            content_hash="x",
-            token_hash="y" * 64,
-            status="submitted",
-        )
+        response = bare_response(round_, b_company, status="submitted")
         db.add(response)
         db.flush()
         invitation.response_id = response.id
@@ -449,18 +455,7 @@ def test_the_staff_digest_lists_the_day_s_submissions_once(app, client):
         db.add(company)
         db.flush()
         morning = _jst(date(2027, 1, 10), 9)
-        db.add(
-            Response(
-                round_id=round_.id,
-                company_id=company.id,
-                questionnaire_id="t",
-                questionnaire_version=1,
-                content_hash="x",
-                token_hash="z" * 64,
-                status="submitted",
-                submitted_at=morning - timedelta(hours=12),
-            )
-        )
+        db.add(bare_response(round_, company, status="submitted", submitted_at=morning - timedelta(hours=12)))
         db.commit()
         assert run_schedule(db, morning - timedelta(hours=2)).digests == 0  # 07:00: too early
         assert run_schedule(db, morning).digests == 1
@@ -478,14 +473,7 @@ def test_an_action_coming_due_is_announced_once(app, client):
         db.add(company)
         db.flush()
         db.add(Contact(company_id=company.id, email="a@example.jp", name="A"))
-        response = Response(
-            round_id=round_.id,
-            company_id=company.id,
-            questionnaire_id="t",
-            questionnaire_version=1,
-            content_hash="x",
-            token_hash="w" * 64,
-        )
+        response = bare_response(round_, company)
         db.add(response)
         db.flush()
         db.add(

@@ -79,7 +79,9 @@ def outbox(request: Request, staff: StaffDep, db: DbDep, context: ContextDep, lo
 
 
 @router.get("/staff/outbox/{message_id}")
-def message_page(request: Request, message_id: RowId, staff: StaffDep, db: DbDep, context: ContextDep):
+def message_page(
+    request: Request, message_id: RowId, staff: StaffDep, db: DbDep, context: ContextDep, locale: LocaleDep
+):
     message = _message(db, message_id)
     return render(
         request,
@@ -90,23 +92,25 @@ def message_page(request: Request, message_id: RowId, staff: StaffDep, db: DbDep
             "attempts": attempts_of(db, message.id),
             "kind_name": KIND_NAMES[message.kind],
             "smtp": bool(context.settings.smtp_host),
+            "error": message_for(request.query_params.get("e", ""), locale),
         },
     )
 
 
 @router.post("/staff/outbox/{message_id}/send-again")
 def resend(message_id: RowId, staff: StaffDep, db: DbDep):
-    try:
-        send_again(db, _message(db, message_id), staff.email)
-    except DomainError as exc:
-        return redirect(f"/staff/outbox/{message_id}?e={exc.code}")
-    return redirect(f"/staff/outbox/{message_id}")
+    return _decide(db, message_id, staff, send_again)
 
 
 @router.post("/staff/outbox/{message_id}/cancel")
 def cancel_message(message_id: RowId, staff: StaffDep, db: DbDep):
+    return _decide(db, message_id, staff, cancel)
+
+
+def _decide(db, message_id: int, staff, decision):
+    """Staff's decision on one message, back on its page (with the reason when refused)."""
     try:
-        cancel(db, _message(db, message_id), staff.email)
+        decision(db, _message(db, message_id), staff.email)
     except DomainError as exc:
         return redirect(f"/staff/outbox/{message_id}?e={exc.code}")
     return redirect(f"/staff/outbox/{message_id}")
