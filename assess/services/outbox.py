@@ -36,6 +36,7 @@ from assess.presentation.mail import (
     PLACEHOLDERS,
     Composed,
     compose,
+    fill,
     footer,
     unknown_placeholders,
 )
@@ -256,6 +257,11 @@ def compose_message(db: Session, message: OutboxMessage, links: Links) -> Compos
         message.locale, values.get("organiser", ""), values.get("organiser_contact", ""), opt_out, staff_link
     )
     return compose(message.subject, message.body, values, lines)
+
+
+def subject_of(message: OutboxMessage) -> str:
+    """The message's subject as its recipient reads it (subjects hold no links)."""
+    return " ".join(fill(message.subject, message.values).split())
 
 
 def opt_out_link(db: Session, message: OutboxMessage, links: Links) -> str:

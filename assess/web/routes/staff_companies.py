@@ -19,7 +19,7 @@ from assess.services.companies import (
 from assess.services.contacts import contacts_of
 from assess.services.errors import DomainError, message_for
 from assess.services.inputs import small_int
-from assess.services.outbox import OutboxFilter, outbox_page
+from assess.services.outbox import OutboxFilter, outbox_page, subject_of
 from assess.services.progress import company_progress_view
 from assess.web.csrf import FormRouter
 from assess.web.deps import DbDep, DefinitionsDep, FormDep, LocaleDep, RowId, StaffDep
@@ -79,7 +79,7 @@ def company_extras(db, definitions, company: Company, locale: str) -> dict:
     """The company's progress over the rounds and its action plan, for the page."""
     return {
         "contacts": contacts_of(db, company.id),
-        "mail": outbox_page(db, OutboxFilter(company_id=company.id))[0],
+        "mail": [(m, subject_of(m)) for m in outbox_page(db, OutboxFilter(company_id=company.id))[0]],
         "source_names": CONTACT_SOURCE_NAMES,
         "progress": company_progress_view(db, definitions, company.id, locale),
         "plan_actions": plan_rows(db, company.id, definitions.practices, locale, sort="due"),

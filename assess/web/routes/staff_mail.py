@@ -25,6 +25,7 @@ from assess.services.outbox import (
     send_again,
     set_digest,
     status_counts,
+    subject_of,
     template_for,
 )
 from assess.vocab import Locale, MessageKind, MessageStatus
@@ -63,6 +64,7 @@ def outbox(request: Request, staff: StaffDep, db: DbDep, context: ContextDep, lo
         "staff/outbox.html",
         {
             "messages": messages,
+            "subjects": {m.id: subject_of(m) for m in messages},
             "total": total,
             "where": where,
             "counts": status_counts(db, where.round_id),
