@@ -123,6 +123,22 @@ def add_from_entry(db: Session, company: Company, name: str, email: str, locale:
         db.add(_merge(db, company, name, clean_email(email), clean_locale(locale), ContactSource.CSV))
 
 
+def check_contacts(db: Session, entries) -> None:
+    """Every address of the entries (InviteEntry) is one, and no known company would get
+    more than MAX_CONTACTS: checked before any entry is taken, so a file is all or nothing."""
+    added: dict[int, set[str]] = {}
+    for entry in entries:
+        if not entry.email.strip():
+            continue
+        email = clean_email(entry.email)
+        if entry.company_id is not None:
+            added.setdefault(entry.company_id, set()).add(email)
+    for company_id, emails in added.items():
+        known = set(db.exec(select(Contact.email).where(Contact.company_id == company_id)))
+        if len(known | emails) > MAX_CONTACTS:
+            raise TooManyContacts(limit=MAX_CONTACTS)
+
+
 def give_contact(db: Session, company: Company, name: str, email: str, locale: str, consent: bool) -> Contact:
     """The company's own contact, from its survey link, with its consent to be contacted."""
     if not consent:

@@ -19,7 +19,7 @@ from assess.questionnaire.registry import Registry
 from assess.services.audit import audit
 from assess.services.carry import carry_forward
 from assess.services.companies import Candidate, InviteEntry, candidates, company_for, resolve
-from assess.services.contacts import add_from_entry, clean_email
+from assess.services.contacts import add_from_entry, check_contacts
 from assess.services.errors import InvalidInput
 from assess.services.responses import start_response
 from assess.services.tokens import hash_token, invitation_token, plausible, sign, signed
@@ -81,9 +81,7 @@ def invite(db: Session, round_: Round, actor: str, secret: str, entries: list[In
     before keeps its link."""
     if not entries or any(not (e.name.strip() or e.company_id) for e in entries):
         raise InvalidInput(N_("Enter the company's name."))
-    for entry in entries:
-        if entry.email.strip():
-            clean_email(entry.email)  # refused before anyone is invited
+    check_contacts(db, entries)  # refused before anyone is invited
     tokens = []
     for entry in entries:
         company = company_for(db, resolve(db, entry))
