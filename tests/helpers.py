@@ -274,6 +274,15 @@ def browser_page(browser, width: int = 1100, downloads: bool = False):
     return context, context.new_page()
 
 
+def browser_log_in(page, url: str, email: str, lands=re.compile(r".*/staff/?$")) -> None:
+    """Open a staff `url`, log in on the form it shows, and wait to land where `lands` says."""
+    page.goto(url)
+    page.get_by_label("メールアドレス").fill(email)
+    page.get_by_label("パスワード").fill(PASSWORD)
+    page.get_by_role("button", name="ログイン").click()
+    page.wait_for_url(lands)
+
+
 def next_page(page) -> None:
     """Save a survey page with its "next" button and wait for the following page."""
     page.locator("form.survey .actions button[value=next]").click()

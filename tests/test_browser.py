@@ -6,7 +6,15 @@ Screenshots of each page type go to test-output/ (ignored by git).
 import pytest
 from playwright.sync_api import expect
 
-from tests.helpers import LiveServer, add_round, axe_violations, fill_visible, live_settings, shot
+from tests.helpers import (
+    LiveServer,
+    add_round,
+    axe_violations,
+    browser_log_in,
+    fill_visible,
+    live_settings,
+    shot,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -253,7 +261,7 @@ def test_staff_review_flow(live, browser, tmp_path):
     edit the case study, export XLSX and read it back."""
     from openpyxl import load_workbook
 
-    from tests.helpers import PASSWORD, make_user
+    from tests.helpers import make_user
 
     make_user(live.app, "reviewer@example.org")
     company, page = new_page(browser)
@@ -264,11 +272,7 @@ def test_staff_review_flow(live, browser, tmp_path):
     link = page.locator("#resume-link").input_value()
 
     staff_context, staff = new_page(browser)
-    staff.goto(f"{live.url}/staff/responses")
-    staff.get_by_label("メールアドレス").fill("reviewer@example.org")
-    staff.get_by_label("パスワード").fill(PASSWORD)
-    staff.get_by_role("button", name="ログイン").click()
-    staff.wait_for_url("**/staff/responses")
+    browser_log_in(staff, f"{live.url}/staff/responses", "reviewer@example.org", "**/staff/responses")
     staff.get_by_label("会社名").fill("地域とともに歩む")
     staff.get_by_role("button", name="絞り込む").click()
     staff.locator("table.list a", has_text="地域とともに歩む").first.click()

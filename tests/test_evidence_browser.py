@@ -9,9 +9,9 @@ from playwright.sync_api import expect
 
 from assess.services.responses import save_answers, start_response, submit
 from tests.helpers import (
-    PASSWORD,
     LiveServer,
     add_round,
+    browser_log_in,
     browser_page,
     db_of,
     definitions_of,
@@ -48,11 +48,12 @@ def live(tmp_path, database_url):
 
 def test_a_requested_document_is_attached_resubmitted_reviewed_and_downloaded(live, browser, tmp_path):
     staff_context, staff = browser_page(browser, downloads=True)
-    staff.goto(f"{live.url}/staff/responses/{live.response_id}")
-    staff.get_by_label("メールアドレス").fill("reviewer@example.org")
-    staff.get_by_label("パスワード").fill(PASSWORD)
-    staff.get_by_role("button", name="ログイン").click()
-    staff.wait_for_url(re.compile(r".*/staff/responses/\d+$"))
+    browser_log_in(
+        staff,
+        f"{live.url}/staff/responses/{live.response_id}",
+        "reviewer@example.org",
+        re.compile(r".*/staff/responses/\d+$"),
+    )
     staff.locator("details.document-request-choice summary").click()
     box = staff.locator("input[name=document]").first
     question = box.get_attribute("value")

@@ -3,8 +3,6 @@ return it, the company changes a tick box, its story and a number and submits ag
 staff see the per-question diff on the response's page. Screenshots of the section (ja and
 en) go to test-output/history-diff-*.png: look at them."""
 
-import re
-
 import pytest
 import yaml
 from playwright.sync_api import expect
@@ -12,10 +10,10 @@ from playwright.sync_api import expect
 from assess.services.responses import find_response, save_answers, start_response, submit
 from assess.services.review import act
 from tests.helpers import (
-    PASSWORD,
     ROOT,
     LiveServer,
     add_round,
+    browser_log_in,
     browser_page,
     db_of,
     definitions_of,
@@ -76,11 +74,7 @@ def change_and_resubmit(page, live) -> None:
 
 
 def log_in(page, live) -> None:
-    page.goto(f"{live.url}/staff")
-    page.get_by_label("メールアドレス").fill("coordinator@example.org")
-    page.get_by_label("パスワード").fill(PASSWORD)
-    page.get_by_role("button", name="ログイン").click()
-    page.wait_for_url(re.compile(r".*/staff/?$"))
+    browser_log_in(page, f"{live.url}/staff", "coordinator@example.org")
 
 
 def test_staff_see_what_changed_since_the_previous_submission(live, browser):

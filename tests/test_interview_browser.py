@@ -9,9 +9,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.helpers import (
-    PASSWORD,
     LiveServer,
     add_round,
+    browser_log_in,
     browser_page,
     fill_visible,
     live_settings,
@@ -47,11 +47,7 @@ def live(tmp_path, database_url):
 
 def test_staff_interview_and_the_company_finishes_alone(live, browser):
     staff_context, staff = browser_page(browser)
-    staff.goto(f"{live.url}/staff")
-    staff.get_by_label("メールアドレス").fill("visitor@example.org")
-    staff.get_by_label("パスワード").fill(PASSWORD)
-    staff.get_by_role("button", name="ログイン").click()
-    staff.wait_for_url(re.compile(r".*/staff/?$"))
+    browser_log_in(staff, f"{live.url}/staff", "visitor@example.org")
     staff.goto(f"{live.url}/staff/rounds")
     staff.locator("table a", has_text="佐賀調査 2025").first.click()
     staff.locator("#inv-company").fill("多久やまびこ製麺所")
@@ -100,11 +96,7 @@ def test_a_paper_form_is_printed_and_entered(live, browser, tmp_path):
 
     context, staff = browser_page(browser, downloads=True)
     context.set_default_timeout(20_000)  # the paper form takes a few seconds to print
-    staff.goto(f"{live.url}/staff")
-    staff.get_by_label("メールアドレス").fill("visitor@example.org")
-    staff.get_by_label("パスワード").fill(PASSWORD)
-    staff.get_by_role("button", name="ログイン").click()
-    staff.wait_for_url(re.compile(r".*/staff/?$"))
+    browser_log_in(staff, f"{live.url}/staff", "visitor@example.org")
     staff.goto(f"{live.url}/staff/rounds")
     staff.locator("table a", has_text="佐賀調査 2025").first.click()
     staff.locator("#inv-company").fill("嬉野ゆずり葉茶園")

@@ -14,9 +14,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.helpers import (
-    PASSWORD,
     LiveServer,
     add_round,
+    browser_log_in,
     browser_page,
     free_port,
     live_settings,
@@ -92,11 +92,7 @@ def invitations_csv(tmp_path) -> str:
 
 def test_invitation_by_mail_then_a_return_with_comments(live, mail, browser, tmp_path):
     staff_context, staff = browser_page(browser)
-    staff.goto(f"{live.url}/staff")
-    staff.get_by_label("メールアドレス").fill("mail@example.org")
-    staff.get_by_label("パスワード").fill(PASSWORD)
-    staff.get_by_role("button", name="ログイン").click()
-    staff.wait_for_url(re.compile(r".*/staff/?$"))
+    browser_log_in(staff, f"{live.url}/staff", "mail@example.org")
     staff.goto(f"{live.url}/staff/rounds")
     staff.locator("table a", has_text="唐津調査 2026").first.click()
     staff.locator("#inv-file").set_input_files(invitations_csv(tmp_path))

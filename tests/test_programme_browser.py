@@ -10,9 +10,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.helpers import (
-    PASSWORD,
     LiveServer,
     add_round,
+    browser_log_in,
     browser_page,
     definitions_of,
     fill_visible,
@@ -76,11 +76,7 @@ def checkbox_option(practice: str, definitions) -> tuple[str, str, str] | None:
 
 
 def log_in(page, live) -> None:
-    page.goto(f"{live.url}/staff")
-    page.get_by_label("メールアドレス").fill("coordinator@example.org")
-    page.get_by_label("パスワード").fill(PASSWORD)
-    page.get_by_role("button", name="ログイン").click()
-    page.wait_for_url(re.compile(r".*/staff/?$"))
+    browser_log_in(page, f"{live.url}/staff", "coordinator@example.org")
 
 
 def answer_fy2024(page, live) -> str:
