@@ -198,8 +198,6 @@ def test_a_contact_who_opted_out_receives_nothing_more(app, client):
 
 
 def test_returned_and_approved_notices_carry_the_comment_and_the_results_link(app, client):
-    from tests.helpers import submitted
-
     round_ = add_round(app)
     staff_client(app, client)
     invite(client, round_.id, "有田テスト陶業株式会社", "tanaka@example.jp")
@@ -234,7 +232,6 @@ def test_returned_and_approved_notices_carry_the_comment_and_the_results_link(ap
         approved = server.messages[-1]
     assert f"http://assess.test/s/{token}/results" in text_of(approved)
     assert client.get(f"/s/{token}/results").status_code == 200
-    del submitted
 
 
 def _start_invited(app, client, invitation) -> str:
