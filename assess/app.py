@@ -13,6 +13,7 @@ from fastapi import FastAPI
 
 from assess.config import Settings
 from assess.pdf.printer import PdfPrinter
+from assess.services.attachments import store_of
 from assess.services.mail_worker import MailWorker
 from assess.services.outbox import Links
 from assess.services.startup import load_definitions
@@ -23,7 +24,8 @@ def create_app(settings: Settings | None = None, *, mail_every: float | None = N
     """The app; with `mail_every` (seconds), its process competes to be the mail sender."""
     settings = settings or Settings()
     definitions = load_definitions(settings)
-    app = create_web_app(settings, definitions, PdfPrinter(definitions))
+    printer = PdfPrinter(definitions, photo_store=store_of(settings.data_dir))
+    app = create_web_app(settings, definitions, printer)
     if mail_every is not None:
         _run_mail_worker(app, mail_every)
     return app

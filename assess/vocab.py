@@ -108,3 +108,8 @@ class ContactSource(StrEnum):
     STAFF = "staff"
     CSV = "csv"  # from an invitation file
     COMPANY = "company"  # given by the company, with its consent to be contacted
+
+
+class PhotoKind(StrEnum):
+    PHOTO = "photo"  # up to three a case study, with a caption and a credit
+    LOGO = "logo"  # at most one

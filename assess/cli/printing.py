@@ -7,7 +7,9 @@ from pathlib import Path
 import typer
 
 from assess.cli.common import database, definitions, fail, pdf_printer
+from assess.config import Settings
 from assess.models import Response
+from assess.services.attachments import store_of
 from assess.services.case_studies import booklet_entries
 from assess.services.errors import DomainError
 from assess.services.rounds import find_round_by_name
@@ -35,7 +37,8 @@ def booklet(
             length=pdf_printer().parts_of(cases), label=f"printing {cases} case studies"
         ) as bar:
             try:
-                pdf, _ = pdf_printer().PdfPrinter(loaded).booklet(db, ids, lang, progress=bar.update)
+                printer = pdf_printer().PdfPrinter(loaded, photo_store=store_of(Settings().data_dir))
+                pdf, _ = printer.booklet(db, ids, lang, progress=bar.update)
             except DomainError as exc:
                 fail(f"\ncannot print: {exc.text('en')}")
     output.write_bytes(pdf)

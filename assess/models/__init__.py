@@ -6,6 +6,7 @@ from assess.models.evidence import Attachment, DocumentRequest
 from assess.models.history import Submission, SubmittedAnswer
 from assess.models.limits import RateEvent
 from assess.models.mail import Contact, DeliveryAttempt, MailTemplate, OutboxMessage, WorkerLease
+from assess.models.publication import CasePhoto
 from assess.models.review import AuditEvent, CaseStudy, ReviewEvent
 from assess.models.staff import (
     ApiToken,
@@ -38,6 +39,7 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "CaseStudy",
+    "CasePhoto",
     "Company",
     "DocumentRequest",
     "Invitation",

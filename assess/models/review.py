@@ -59,4 +59,9 @@ class CaseStudy(SQLModel, table=True):
     support: str = Field(default="")
     included: bool = Field(default=False)
     position: int = Field(default=0)
+    # Set when the company withdraws its consent to publish: it leaves the public directory at
+    # once and the next booklet; cleared only when the company gives consent again.
+    withdrawn_at: datetime | None = None
+    # The case study's address in the public directory; says nothing of the response.
+    public_key: str | None = Field(default=None, max_length=32, unique=True)
     updated_at: datetime = Field(default_factory=utcnow)

@@ -48,6 +48,10 @@ class Round(SQLModel, table=True):
     contact: str = Field(default="", max_length=200)
     foreword_ja: str = Field(default="")
     foreword_en: str = Field(default="")
+    # The booklet's findings chapter, written by staff on the round's page.
+    findings_ja: str = Field(default="")
+    findings_en: str = Field(default="")
+    published_at: datetime | None = None  # when set, the round is in the public directory
     created_at: datetime = Field(default_factory=utcnow)
 
     def name(self, locale: str) -> str:

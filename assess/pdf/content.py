@@ -8,6 +8,7 @@ parts the company consented to.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
@@ -41,6 +42,7 @@ class Booklet:
     foreword: str
     sources: Markup
     regions_list: list[dict] = field(default_factory=list)
+    photo_store: Path | None = None  # where the case studies' photos are read from
 
     @property
     def cases(self) -> list[dict]:

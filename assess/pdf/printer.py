@@ -3,6 +3,8 @@ the command line ask for them (see `assess.services.printing.Printer`)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from jinja2 import Environment
 from sqlmodel import Session
 
@@ -32,9 +34,14 @@ def print_environment() -> Environment:
 
 
 class PdfPrinter:
-    def __init__(self, definitions: Definitions, env: Environment | None = None):
+    """`photo_store`: the attachment store, where case-study photos are read from."""
+
+    def __init__(
+        self, definitions: Definitions, env: Environment | None = None, photo_store: Path | None = None
+    ):
         self.definitions = definitions
         self.env = env or print_environment()
+        self.photo_store = photo_store
 
     def booklet(
         self,
@@ -45,6 +52,7 @@ class PdfPrinter:
         single: bool | None = None,
     ) -> tuple[bytes, int]:
         booklet = booklet_content(db, round_ids, self.definitions, locale, sources_html())
+        booklet.photo_store = self.photo_store
         cases = len(booklet.cases)
         if cases == 0:
             raise NothingToPrint()

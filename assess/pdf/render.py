@@ -20,6 +20,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from pathlib import Path
 
 from jinja2 import Environment
 from markupsafe import Markup
@@ -79,13 +80,15 @@ def _stylesheet(name: str):
     return _STYLESHEETS[name]
 
 
-def render_html(html: str, stylesheets: tuple[str, ...] = ()) -> tuple[bytes, int, dict[str, int]]:
+def render_html(
+    html: str, stylesheets: tuple[str, ...] = (), photo_store: Path | None = None
+) -> tuple[bytes, int, dict[str, int]]:
     """PDF bytes, page count and the page index of each anchor (runs in a worker).
     `stylesheets` (names in static/print) are parsed once and kept; a document may also
-    link its own."""
+    link its own. `photo_store`: where case-study photos are read from (see pdf.fetcher)."""
     from weasyprint import HTML
 
-    fetcher = StaticFetcher()
+    fetcher = StaticFetcher(photo_store)
     document = HTML(string=html, base_url="assess-static:/", url_fetcher=fetcher).render(
         font_config=_fonts(), stylesheets=[_stylesheet(name) for name in stylesheets]
     )
@@ -110,8 +113,11 @@ def _digest(html: str) -> str:
     return hashlib.sha256(html.encode("utf-8")).hexdigest()
 
 
-def start_parts(htmls: dict[object, str]) -> dict[object, tuple[str, object]]:
-    """Begin rendering: a cached result, or a future from the worker pool, per part."""
+def start_parts(
+    htmls: dict[object, str], photo_store: Path | None = None
+) -> dict[object, tuple[str, object]]:
+    """Begin rendering: a cached result, or a future from the worker pool, per part. A part's
+    HTML names each photo with its digest, so the cache key covers the photos too."""
     started = {}
     for key, html in htmls.items():
         digest = _digest(html)
@@ -119,7 +125,7 @@ def start_parts(htmls: dict[object, str]) -> dict[object, tuple[str, object]]:
             _CACHE.move_to_end(digest)
             started[key] = (digest, _CACHE[digest])
         else:
-            started[key] = (digest, _pool().submit(render_html, html))
+            started[key] = (digest, _pool().submit(render_html, html, (), photo_store))
     return started
 
 
@@ -148,9 +154,12 @@ def finish_parts(
 
 
 def render_parts(
-    htmls: dict[object, str], names: dict[object, str], progress: Callable[[int], None] | None = None
+    htmls: dict[object, str],
+    names: dict[object, str],
+    progress: Callable[[int], None] | None = None,
+    photo_store: Path | None = None,
 ) -> dict[object, tuple[bytes, int, dict]]:
-    return finish_parts(start_parts(htmls), names, progress)
+    return finish_parts(start_parts(htmls, photo_store), names, progress)
 
 
 # --- booklets ---------------------------------------------------------------------------
@@ -165,7 +174,7 @@ def booklet_html(
 
 
 def render_single(env: Environment, context: dict, booklet: Booklet) -> bytes:
-    pdf, _, _ = render_html(booklet_html(env, context, booklet))
+    pdf, _, _ = render_html(booklet_html(env, context, booklet), photo_store=booklet.photo_store)
     return _finish(PdfReader(io.BytesIO(pdf)), booklet, context["locale"], [], stamp=None)
 
 
@@ -194,7 +203,12 @@ def render_booklet(
     # The front matter's length does not depend on the numbers in its contents list.
     provisional = {c["number"]: 999 for c in booklet.cases}
     htmls["front-draft"] = booklet_html(env, context, booklet, part="front", pages=provisional)
-    parts = render_parts(htmls, {**names, "closing": "closing page", "front-draft": "front matter"}, progress)
+    parts = render_parts(
+        htmls,
+        {**names, "closing": "closing page", "front-draft": "front matter"},
+        progress,
+        booklet.photo_store,
+    )
     page = parts["front-draft"][1] + 1
     starts = {}
     for i in range(len(chunks)):

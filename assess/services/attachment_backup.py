@@ -1,6 +1,7 @@
-"""Attached files in a backup: their bytes travel inside the JSON document, base64-encoded,
-under the top-level key "files" (stored key → base64), and are checked against their
-`attachment` rows (size and SHA-256) before a restore writes anything (see docs/backup.md)."""
+"""Stored files in a backup: evidence (`attachment` rows) and case-study photos (`case_photo`
+rows) share the attachment store. Their bytes travel inside the JSON document, base64-encoded,
+under the top-level key "files" (stored key → base64), and are checked against their rows (size
+and SHA-256) before a restore writes anything (see docs/backup.md)."""
 
 from __future__ import annotations
 
@@ -16,14 +17,27 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from assess.models import Attachment
+from assess.models import Attachment, CasePhoto
 from assess.services.attachments import STORED, path_of
 
 KEY_SHOWN = 80  # characters of a bad key in a message
+FILE_TABLES = {"attachment": Attachment, "case_photo": CasePhoto}  # the tables whose rows name a file
 
 
-def files_for_backup(engine: Engine, store: Path, rows: list[dict[str, Any]]) -> tuple[list[dict], dict]:
-    """The attachment rows to write and every file's bytes, base64-encoded.
+def files_for_backup(
+    engine: Engine, store: Path, tables: dict[str, list[dict[str, Any]]]
+) -> tuple[dict[str, list[dict]], dict]:
+    """The rows of every table of FILE_TABLES to write, and every file's bytes, base64-encoded."""
+    files: dict[str, str] = {}
+    out = {}
+    for name, model in FILE_TABLES.items():
+        out[name], found = _table_files(engine, store, model, tables.get(name, []))
+        files.update(found)
+    return out, files
+
+
+def _table_files(engine: Engine, store: Path, model, rows: list[dict[str, Any]]) -> tuple[list[dict], dict]:
+    """The rows of one table to write and their files' bytes, base64-encoded.
 
     A file can only be missing when its row was deleted after the snapshot was read (the bytes
     go once the row is gone): such a row is left out with it. A row still there whose file is
@@ -39,7 +53,7 @@ def files_for_backup(engine: Engine, store: Path, rows: list[dict[str, Any]]) ->
         files[row["stored"]] = base64.b64encode(data).decode("ascii")
     if missing:
         with engine.connect() as conn:
-            present = set(conn.execute(select(Attachment.id).where(Attachment.id.in_(missing))).scalars())
+            present = set(conn.execute(select(model.id).where(model.id.in_(missing))).scalars())
         rows = [r for r in rows if r["id"] not in missing or r["id"] in present]
     return rows, files
 
@@ -53,7 +67,7 @@ def files_lines(files: dict[str, str]) -> str:
 
 
 def files_to_restore(
-    rows: list[dict[str, Any]], files: Any, store: Path | None
+    tables: dict[str, list[dict[str, Any]]], files: Any, store: Path | None
 ) -> tuple[dict[str, bytes], list[str]]:
     """Every file's bytes, and what is wrong: a file missing or not matching its row, a file no
     row names, a key that could lead out of the store, a store holding another file there."""
@@ -61,16 +75,17 @@ def files_to_restore(
     if not isinstance(files, dict):
         return {}, ['"files" must be an object of stored attachment key to base64 bytes']
     problems: list[str] = []
+    rows = [(name, n, row) for name in FILE_TABLES for n, row in enumerate(tables.get(name, []), 1)]
     if (rows or files) and store is None:
         problems.append("the backup has attached files, but no attachment store was given to restore them to")
     decoded = _decode(files, problems)
     named = set()
-    for n, row in enumerate(rows, 1):
+    for name, n, row in rows:
         key = row.get("stored", "")
         named.add(key)
-        problems += _row_problems(n, row, key, decoded, files, store)
+        problems += _row_problems(f"table '{name}', row {n}", row, key, decoded, files, store)
     for key in sorted(set(files) - named):
-        problems.append(f'"files", "{str(key)[:KEY_SHOWN]}": no attachment row names this file')
+        problems.append(f'"files", "{str(key)[:KEY_SHOWN]}": no attachment or photo row names this file')
     return decoded, problems
 
 
@@ -90,8 +105,7 @@ def _decode(files: dict, problems: list[str]) -> dict[str, bytes]:
     return decoded
 
 
-def _row_problems(n: int, row: dict, key: str, decoded: dict, files: dict, store: Path | None) -> list[str]:
-    where = f"table 'attachment', row {n}"
+def _row_problems(where: str, row: dict, key: str, decoded: dict, files: dict, store: Path | None) -> list[str]:
     if not STORED.match(key):
         return [f"{where}, column 'stored': '{key[:KEY_SHOWN]}' is not a stored attachment key"]
     if key not in files:

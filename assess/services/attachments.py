@@ -253,7 +253,7 @@ def attach(
     count, used, here = _usage(db, response.id, question.id)
     _check_room(question, count, used, here)
     folder = store / str(response.id)
-    received = _receive(source, folder, MAX_RESPONSE_BYTES - used)
+    received = receive(source, folder, MAX_RESPONSE_BYTES - used)
     try:
         if is_image(received.media_type):
             received = _clean_image(received, folder, MAX_RESPONSE_BYTES - used)
@@ -314,13 +314,22 @@ def _read_head(source: BinaryIO) -> bytes:
     return head
 
 
-def _receive(source: BinaryIO, folder: Path, room: int) -> Received:
+def receive(
+    source: BinaryIO,
+    folder: Path,
+    room: int,
+    max_bytes: int = MAX_FILE_BYTES,
+    too_large: DomainError | None = None,
+    check_type=accepted,
+) -> Received:
     """Copy an upload into a temporary file of `folder`, a chunk at a time; the file is
-    removed again when a limit is passed on the way."""
+    removed again when a limit is passed on the way. `check_type` turns the media type its
+    first bytes show into the one taken, or refuses it (evidence and photos take different
+    files); `too_large` is the refusal past `max_bytes`."""
     head = _read_head(source)
     if not head:
         raise FileEmpty()
-    media_type = accepted(sniff(head))
+    media_type = check_type(sniff(head))
     folder.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(dir=folder, prefix=".upload-")
     path, digest, size = Path(name), hashlib.sha256(), 0
@@ -329,8 +338,8 @@ def _receive(source: BinaryIO, folder: Path, room: int) -> Received:
             chunk = head
             while chunk:
                 size += len(chunk)
-                if size > MAX_FILE_BYTES:
-                    raise FileTooLarge(**limits())
+                if size > max_bytes:
+                    raise too_large or FileTooLarge(**limits())
                 if size > room:
                     raise OverQuota(**limits())
                 digest.update(chunk)
@@ -351,7 +360,7 @@ def _clean_image(received: Received, folder: Path, room: int) -> Received:
     target = Path(name)
     try:
         reencode(received.path, target, received.media_type)
-        size, digest = _digest(target)
+        size, digest = digest_of(target)
         if size > room:
             raise OverQuota(**limits())
     except BaseException:
@@ -362,7 +371,7 @@ def _clean_image(received: Received, folder: Path, room: int) -> Received:
     return Received(target, stored_type(received.media_type), size, digest)
 
 
-def _digest(path: Path) -> tuple[int, str]:
+def digest_of(path: Path) -> tuple[int, str]:
     digest, size = hashlib.sha256(), 0
     with path.open("rb") as f:
         while chunk := f.read(CHUNK):

@@ -77,7 +77,8 @@ def dump(engine: Engine, credentials: bool = False, store: Path | None = None) -
         conn.rollback()
     files = None
     if store is not None:
-        tables["attachment"], files = files_for_backup(engine, store, tables.get("attachment", []))
+        kept, files = files_for_backup(engine, store, tables)
+        tables.update(kept)
     return {
         "format": FORMAT,
         "version": FORMAT_VERSION,
@@ -135,7 +136,7 @@ def restore(
     """
     rows_by_table = check(source, document)
     problems = _check_questionnaires(rows_by_table, available) if available is not None else []
-    files, file_problems = files_to_restore(rows_by_table.get("attachment", []), document.get("files"), store)
+    files, file_problems = files_to_restore(rows_by_table, document.get("files"), store)
     problems += file_problems
     report = RestoreReport(credentials=bool(document.get("credentials")), files=len(files))
     written: list[Path] = []  # the files written go again when the rows are not

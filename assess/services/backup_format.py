@@ -34,9 +34,10 @@ from assess.models import Vocabulary  # importing the models fills SQLModel.meta
 
 FORMAT = "assess-backup"
 # 2: company codes, closing dates, carried answers, action plans; 3: answer history, evidence;
-# 4: contacts, message wording, the outbox and its delivery attempts
-FORMAT_VERSION = 4
-READABLE_VERSIONS = (1, 2, 3, 4)  # older files restore: their rows lack only the new tables and columns
+# 4: contacts, message wording, the outbox and its delivery attempts; 5: case-study photos,
+# consent withdrawal, findings and publication of rounds
+FORMAT_VERSION = 5
+READABLE_VERSIONS = (1, 2, 3, 4, 5)  # older files restore: their rows lack only the new tables and columns
 MAX_REPORTED = 50
 INT_RANGE = (-(2**31), 2**31 - 1)  # PostgreSQL's integer
 
@@ -54,6 +55,7 @@ TABLES = (
     "submitted_answer",
     "document_request",
     "attachment",
+    "case_photo",
     "action",
     "action_comment",
     "response_score",

@@ -3,6 +3,7 @@ printed only when the response is approved and the company consented."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -13,7 +14,7 @@ from assess.db import write_transaction
 from assess.models import CaseStudy, Company, Response, Round, StaffUser, utcnow
 from assess.questionnaire.model import NARRATIVE_KEYS, Questionnaire
 from assess.questionnaire.registry import Registry
-from assess.services.audit import audit
+from assess.services.audit import COMPANY, audit
 from assess.services.errors import ConsentMissing, NotApproved
 from assess.services.responses import load_answers
 from assess.vocab import ResponseStatus
@@ -77,6 +78,7 @@ def save_case_study(
         for key in NARRATIVE_KEYS:
             setattr(study, key, texts.get(key, "").strip()[:MAX_TEXT])
         study.included, study.position, study.updated_at = included, position, utcnow()
+        study.public_key = study.public_key or new_public_key()
         db.add(study)
         audit(
             db,
@@ -85,6 +87,42 @@ def save_case_study(
             "response",
             response.id,
             detail=f"included={included} position={position}",
+        )
+    db.refresh(study)
+    return study
+
+
+def new_public_key() -> str:
+    return secrets.token_urlsafe(9)  # 12 characters; nothing in it leads to the response
+
+
+def publishable(questionnaire: Questionnaire, answers: Mapping[str, Any], study: CaseStudy | None) -> bool:
+    """Whether the company consented to publish anything and has not withdrawn it."""
+    return bool(consented(questionnaire, answers)) and (study is None or study.withdrawn_at is None)
+
+
+def set_withdrawn(
+    db: Session,
+    response: Response,
+    questionnaire: Questionnaire,
+    answers: Mapping[str, Any],
+    withdrawn: bool,
+    actor: str = "",
+) -> CaseStudy:
+    """The company withdraws its consent to publish (or gives it again): a withdrawn case study
+    leaves the public directory at once and is left out of every booklet printed after.
+    `actor`: "" the company, else the staff member recording what the company said."""
+    study = case_study(db, response, questionnaire, answers)
+    with write_transaction(db):
+        study.withdrawn_at = utcnow() if withdrawn else None
+        study.updated_at = utcnow()
+        db.add(study)
+        audit(
+            db,
+            actor or COMPANY,
+            "consent.withdraw" if withdrawn else "consent.give",
+            "response",
+            response.id,
         )
     db.refresh(study)
     return study
@@ -101,6 +139,7 @@ def booklet_entries(db: Session, round_ids: list[int], registry: Registry) -> li
             Response.round_id.in_(round_ids),
             Response.status == ResponseStatus.APPROVED,
             CaseStudy.included.is_(True),
+            CaseStudy.withdrawn_at.is_(None),
         )
         .order_by(Round.id, CaseStudy.position, Response.id)
     ).all()
