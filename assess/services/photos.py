@@ -9,7 +9,9 @@ place, then its row is written; a refusal leaves nothing behind.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import secrets
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,16 +20,18 @@ from typing import BinaryIO
 from sqlmodel import Session, select
 
 from assess.db import retry_locked, write_transaction
-from assess.i18n import N_
+from assess.i18n import N_, gettext
 from assess.models import CasePhoto, Response
 from assess.services.attachments import MB, check_name, digest_of, path_of, receive
 from assess.services.audit import COMPANY, audit
-from assess.services.errors import InvalidInput, TooLarge
-from assess.services.file_types import JPEG, PNG
+from assess.services.errors import DomainError, InvalidInput, TooLarge
+from assess.services.file_types import JPEG, MAX_PIXELS, PNG
 from assess.services.photo_images import NotAPhoto, normalise
 from assess.vocab import PhotoKind
 
 MAX_PHOTO_BYTES = 15 * MB  # as uploaded; what is kept is far smaller
+MAX_PHOTO_BODY = MAX_PHOTO_BYTES + MB  # a request may announce this much (the form's other fields)
+PHOTO_UPLOAD_PATH = re.compile(r"^/(staff/responses/[0-9]+|s/[^/]+)/photos$")
 MAX_PER_KIND = {PhotoKind.PHOTO: 3, PhotoKind.LOGO: 1}
 CAPTION_MAX, CREDIT_MAX = 200, 100
 # What an upload of a photo may hold is checked against the room the store gives a response;
@@ -64,6 +68,25 @@ class PhotoConsentNeeded(InvalidInput):
 class CaptionTooLong(InvalidInput):
     code = "photo_caption"
     message = N_("A caption may have up to {caption} characters and a credit up to {credit}.")
+
+
+def refusal_text(code: str, locale: str) -> str:
+    """The message for a refusal's code, with the limits filled in; "" for an unknown code."""
+    kind = DomainError.kinds.get(code)
+    if kind is None:
+        return ""
+    return gettext(locale, kind.message, **refusal_limits())
+
+
+def refusal_limits() -> dict[str, object]:
+    """What the refusals' messages name."""
+    return {
+        "mb": MAX_PHOTO_BYTES // MB,
+        "megapixels": MAX_PIXELS // 1_000_000,
+        "caption": CAPTION_MAX,
+        "credit": CREDIT_MAX,
+        "mode": "CMYK",
+    }
 
 
 def photos_of(db: Session, response_id: int) -> list[CasePhoto]:
@@ -121,9 +144,7 @@ def add_photo(
     check_name(filename)
     _check_room(db, response.id, kind)
     folder = store / str(response.id)
-    received = receive(
-        source, folder, ROOM, MAX_PHOTO_BYTES, PhotoTooLarge(mb=MAX_PHOTO_BYTES // MB), _photo_type
-    )
+    received = receive(source, folder, ROOM, MAX_PHOTO_BYTES, PhotoTooLarge(**refusal_limits()), _photo_type)
     final = folder / secrets.token_hex(16)
     try:
         shape = normalise(received.path, final, kind)
@@ -202,10 +223,8 @@ def delete_photo(db: Session, store: Path, photo: CasePhoto, actor: str) -> None
     with write_transaction(db):
         db.delete(photo)
         audit(db, actor or COMPANY, "photo.delete", "response", response_id, detail=f"photo {photo.id}")
-    try:
+    with contextlib.suppress(FileNotFoundError, ValueError):
         os.unlink(path_of(store, stored))
-    except (FileNotFoundError, ValueError):
-        pass
 
 
 PHOTO_TYPES = {JPEG: b"\xff\xd8\xff", PNG: b"\x89PNG\r\n\x1a\n"}

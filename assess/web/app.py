@@ -21,6 +21,8 @@ from assess.web.routes import (
     api_companies,
     attachments,
     contacts,
+    directory,
+    photos,
     results,
     site,
     staff_admin,
@@ -54,6 +56,8 @@ PAGE_ROUTERS = (
     admin_audit,
     contacts,
     staff_mail,
+    photos,
+    directory,
 )
 
 

@@ -12,6 +12,7 @@ from assess.definitions.characters import forbidden_character
 from assess.i18n import LOCALES, normalize_locale
 from assess.services.attachments import MAX_UPLOAD_BODY, UPLOAD_PATH, FileTooLarge, limits
 from assess.services.errors import TooLarge, UnstorableText
+from assess.services.photos import MAX_PHOTO_BODY, PHOTO_UPLOAD_PATH, PhotoTooLarge, refusal_limits
 from assess.web.errors import refused, server_error
 
 SECURITY_HEADERS = [
@@ -106,12 +107,17 @@ def _unstorable(scope) -> bool:
 
 def _too_large(scope) -> TooLarge | None:
     """A body announced larger than any form of the app takes (uploads included); an attachment
-    upload may be larger (services.attachments), and is refused with its own message."""
-    upload = bool(UPLOAD_PATH.match(scope.get("path", "")))
-    limit = MAX_UPLOAD_BODY if upload else MAX_BODY
+    or photo upload may be larger (services.attachments, services.photos), and is refused with
+    its own message."""
+    path = scope.get("path", "")
+    limit, refusal = MAX_BODY, TooLarge
+    if UPLOAD_PATH.match(path):
+        limit, refusal = MAX_UPLOAD_BODY, lambda: FileTooLarge(**limits())
+    elif PHOTO_UPLOAD_PATH.match(path):
+        limit, refusal = MAX_PHOTO_BODY, lambda: PhotoTooLarge(**refusal_limits())
     for name, value in scope.get("headers", []):
         if name == b"content-length":
             if not value.isdigit() or len(value) > 12 or int(value) > limit:
-                return FileTooLarge(**limits()) if upload else TooLarge()
+                return refusal()
             return None
     return None

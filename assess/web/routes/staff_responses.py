@@ -30,6 +30,7 @@ from assess.vocab import EDITABLE, ResponseStatus
 from assess.web.csrf import FormRouter
 from assess.web.deps import ContextDep, DbDep, DefinitionsDep, FormDep, LocaleDep, PrinterDep, RowId, StaffDep
 from assess.web.evidence import staff_evidence
+from assess.web.photo_views import photo_panel
 from assess.web.rendering import attachment, redirect, render
 
 router = FormRouter()
@@ -168,6 +169,7 @@ def case_page(request, db, response, questionnaire, answers, study, error: str =
             "keys": NARRATIVE_KEYS,
             "error": error,
             "company": db.get(Company, response.company_id) if response.company_id else None,
+            "photos": photo_panel(request, db, response, f"/staff/responses/{response.id}/photos"),
         },
         status,
     )
