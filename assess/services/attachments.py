@@ -318,7 +318,7 @@ def receive(
     source: BinaryIO,
     folder: Path,
     room: int,
-    max_bytes: int = MAX_FILE_BYTES,
+    max_bytes: int | None = None,
     too_large: DomainError | None = None,
     check_type=accepted,
 ) -> Received:
@@ -330,6 +330,7 @@ def receive(
     if not head:
         raise FileEmpty()
     media_type = check_type(sniff(head))
+    max_bytes = MAX_FILE_BYTES if max_bytes is None else max_bytes
     folder.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(dir=folder, prefix=".upload-")
     path, digest, size = Path(name), hashlib.sha256(), 0
