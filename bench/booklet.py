@@ -130,7 +130,7 @@ def main() -> None:
     worker_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as alone:
         started = time.perf_counter()
-        single_pdf, single_pages, _ = alone.submit(render_html, html).result()
+        single_pdf, single_pages, *_ = alone.submit(render_html, html).result()
         single = time.perf_counter() - started
     single_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     peak = main_peak + 2 * worker_peak

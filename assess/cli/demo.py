@@ -6,6 +6,7 @@ import typer
 
 from assess.cli.common import BASE_URL, database, definitions
 from assess.config import Settings
+from assess.services.attachments import store_of
 from assess.services.demo import (
     COMPANIES,
     DEMO_EMAIL,
@@ -35,7 +36,11 @@ def demo(
             typer.echo("demo: the database has data already; nothing to do")
             return
         rounds = create_demo_rounds(db, loaded.registry)
-        links = create_demo(db, rounds, loaded.registry, loaded.practices, Settings().resolved_secret_key())
+        settings = Settings()
+        store = store_of(settings.data_dir)
+        links = create_demo(
+            db, rounds, loaded.registry, loaded.practices, settings.resolved_secret_key(), store
+        )
     responses = len(COMPANIES) + len(EARLIER)
     typer.echo(f"demo: {len(DEMO_ROUNDS)} survey rounds and {responses} fictional responses created")
     for round_ in rounds.values():

@@ -15,7 +15,15 @@ from markupsafe import Markup
 from sqlmodel import Session
 
 from assess.i18n import N_, gettext
-from assess.models import Round
+from assess.models import CasePhoto, Round
+from assess.presentation.case_layout import (
+    CAPTION,
+    CaseContent,
+    arrange,
+    measured_scale,
+    needs_refit,
+    plan,
+)
 from assess.presentation.charts import area_chart, goal_tiles
 from assess.presentation.explain import maturity_levels
 from assess.presentation.goals import reason
@@ -25,7 +33,10 @@ from assess.scoring import score
 from assess.scoring.catalogue import PracticeCatalogue
 from assess.services.actions import published_plan
 from assess.services.case_studies import BookletEntry, booklet_entries, consented
+from assess.services.findings import round_findings
+from assess.services.photos import photo_url, photos_by_response
 from assess.services.startup import Definitions
+from assess.vocab import PhotoKind
 
 TARGETS_SHOWN = (2, 5)
 SECTIONS = ("story", "initiatives", "challenges", "support")  # printed under their headings, in this order
@@ -43,6 +54,7 @@ class Booklet:
     sources: Markup
     regions_list: list[dict] = field(default_factory=list)
     photo_store: Path | None = None  # where the case studies' photos are read from
+    findings: object | None = None  # services.findings.Findings: the chapter after the contents
 
     @property
     def cases(self) -> list[dict]:
@@ -57,7 +69,13 @@ def _option_label(questionnaire, role: str, value: Any, locale: str) -> str:
     return option.label.get(locale) if option else str(value)
 
 
-def case_view(entry: BookletEntry, catalogue: PracticeCatalogue, locale: str, number: int) -> dict:
+def case_view(
+    entry: BookletEntry,
+    catalogue: PracticeCatalogue,
+    locale: str,
+    number: int,
+    photos: list[CasePhoto] | None = None,
+) -> dict:
     questionnaire, study, company = entry.questionnaire, entry.study, entry.company
     allowed = consented(questionnaire, entry.answers)
     result = score(questionnaire, entry.answers, catalogue)
@@ -82,7 +100,7 @@ def case_view(entry: BookletEntry, catalogue: PracticeCatalogue, locale: str, nu
         {"label": labels[a.area], "score": None if a.score is None else float(a.score)} for a in result.areas
     ]
     texts = {key: getattr(study, key) for key in SECTIONS}
-    return {
+    view = {
         "number": number,
         "company": company.name if company else "",
         "motto": study.motto if "motto" in allowed else "",
@@ -92,17 +110,80 @@ def case_view(entry: BookletEntry, catalogue: PracticeCatalogue, locale: str, nu
             for k in SECTIONS
             if k in allowed and texts[k].strip()
         ],
-        "tiles": goal_tiles(goals, gettext(locale, N_("Signature goals")), columns=8, size=72, in_order=True)
+        "tiles": goal_tiles(goals, gettext(locale, N_("Signature goals")), columns=5, size=72, in_order=True)
         if goals
         else "",
+        "goals": len(goals),
         "reasons": [g["reason"] for g in goals],
         "targets": [{"code": t.code, "text": sdg.target(t.code).text_in(locale)} for t in top],
         "chart": area_chart(
             rows, maturity_levels(questionnaire, locale), gettext(locale, N_("Scores by area")), width=520
         ),
+        "chart_rows": len(rows),
         "digest": "",
         "actions": [],
     }
+    return {**view, **_pictures(photos or [], locale)}
+
+
+def _pictures(photos: list[CasePhoto], locale: str) -> dict:
+    logo = next((p for p in photos if p.kind == PhotoKind.LOGO), None)
+    return {
+        "logo": {"url": photo_url(logo), "aspect": logo.width / logo.height} if logo else None,
+        "photos": [
+            {
+                "url": photo_url(p),
+                "aspect": p.width / p.height,
+                "caption": p.caption(locale),
+                "credit": p.credit,
+            }
+            for p in photos
+            if p.kind == PhotoKind.PHOTO
+        ],
+    }
+
+
+def laid_out(case: dict, scale: float = 1.0) -> dict:
+    """The case with its layout (presentation.case_layout) and each photo's printed size;
+    `scale`: how much taller than estimated its print came out (see `refit`)."""
+    content = CaseContent(
+        motto=case["motto"],
+        texts=[text for _, text in case["sections"]],
+        photos=[p["aspect"] for p in case["photos"]],
+        logo=case["logo"] is not None,
+        goals=case["goals"],
+        reasons=case["reasons"],
+        targets=[f"{t['code']} {t['text']}" for t in case["targets"]],
+        actions=[
+            f"{a['status_label']} {a['title']} ({a.get('practice_label') or ''})" for a in case["actions"]
+        ],
+        chart_rows=case["chart_rows"],
+        scale=scale,
+    )
+    layout = plan(content)
+    rows = [(case["photos"][: layout.lead], layout.lead_mm), (case["photos"][layout.lead :], layout.rest_mm)]
+    sized = [[{**p, "h": round(h, 1), "w": round(h * p["aspect"], 1)} for p in row] for row, h in rows]
+    return {**case, "fit": content, "layout": layout, "lead_photos": sized[0], "rest_photos": sized[1]}
+
+
+def refit(booklet: Booklet, measured: dict[int, list[float]]) -> bool:
+    """Lay out again each case study whose print missed its plan (`measured`: case number → the
+    fill of each page it took), with its heights scaled by what the print showed; whether any
+    changed (then the booklet is rendered again)."""
+    changed = False
+    for region in booklet.regions_list:
+        for i, case in enumerate(region["cases"]):
+            layout, fills = case["layout"], measured.get(case["number"])
+            if not fills or not needs_refit(layout, fills):
+                continue
+            photos = sum(h + CAPTION for h in (layout.lead_mm, layout.rest_mm) if h)
+            scale = case["fit"].scale * measured_scale(layout, fills, photos)
+            if abs(scale - case["fit"].scale) > 0.01:
+                region["cases"][i] = laid_out(case, scale)
+                changed = True
+    if changed:
+        booklet.regions_list = in_print_order(booklet.regions_list)
+    return changed
 
 
 def _profile(questionnaire: Questionnaire, company, locale: str) -> dict[str, str]:
@@ -124,13 +205,34 @@ def booklet_content(
     if any(r is None for r in rounds):
         raise LookupError("no such round")
     regions: dict[str, dict] = {}
-    for number, entry in enumerate(booklet_entries(db, round_ids, definitions.registry), 1):
+    entries = booklet_entries(db, round_ids, definitions.registry)
+    pictures = photos_by_response(db, [e.response.id for e in entries])
+    for entry in entries:
         name = entry.round.region or entry.round.name(locale)
         region = regions.setdefault(name, {"name": name, "index": len(regions), "cases": []})
-        case = case_view(entry, definitions.practices, locale, number)
+        case = case_view(entry, definitions.practices, locale, 0, pictures.get(entry.response.id))
         case["actions"] = published_plan(db, entry.company, definitions.practices, locale)
-        region["cases"].append(case)
-    return _booklet(rounds, locale, sources, list(regions.values()))
+        region["cases"].append(laid_out(case))
+    booklet = _booklet(rounds, locale, sources, in_print_order(list(regions.values())))
+    booklet.findings = round_findings(db, round_ids, definitions, locale)
+    return booklet
+
+
+def in_print_order(regions: list[dict]) -> list[dict]:
+    """Each region's case studies arranged so that spreads open on a left-hand page, then
+    numbered in that order. The front matter has an even number of pages (render.py pads it),
+    so the first region's divider is page 1 of the body, an odd page."""
+    page, number = 1, 0
+    for region in regions:
+        page += 1  # the divider
+        cases = region["cases"]
+        order = arrange([c["layout"].pages for c in cases], page)
+        region["cases"] = [cases[i] for i in order]
+        for case in region["cases"]:
+            number += 1
+            case["number"] = number
+            page += case["layout"].pages
+    return regions
 
 
 def _booklet(rounds: list[Round], locale: str, sources: Markup, regions: list[dict]) -> Booklet:

@@ -75,7 +75,7 @@ def render_paper(
         if digest in _CACHE:
             _CACHE.move_to_end(digest)
             return _CACHE[digest]
-    pdf, _, _ = render_html(html)
+    pdf = render_html(html)[0]
     finished = _finish(pdf, form, cover or PaperCover())
     with _LOCK:
         _CACHE[digest] = finished

@@ -27,9 +27,10 @@ from markupsafe import Markup
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
 
-from assess.pdf.content import Booklet
+from assess.pdf.content import Booklet, refit
 from assess.pdf.fetcher import StaticFetcher
 
+SECTIONS = ("case-", "region-", "closing")  # ids of what starts a new page in a booklet
 PART_TIMEOUT = 120  # seconds for one part; a stuck part fails the booklet with its name
 WORKERS = max(1, min(2, os.cpu_count() or 1))
 # Case studies per separately rendered part: fewer parts repeat fewer fonts and
@@ -38,6 +39,10 @@ CHUNK_CASES = 10
 _CACHE: OrderedDict[str, tuple[bytes, int, dict]] = OrderedDict()
 CACHE_SIZE = 2000
 _POOL: ProcessPoolExecutor | None = None
+# Screen output is tagged for screen readers (structure tree, alt texts, /Lang, title shown).
+TAGGED = "pdf/ua-1"
+# Added to every part of a booklet for the print shop: bleed and crop marks.
+PRINT_SHOP = ("print-shop.css",)
 
 
 class RenderError(Exception):
@@ -81,11 +86,13 @@ def _stylesheet(name: str):
 
 
 def render_html(
-    html: str, stylesheets: tuple[str, ...] = (), photo_store: Path | None = None
-) -> tuple[bytes, int, dict[str, int]]:
-    """PDF bytes, page count and the page index of each anchor (runs in a worker).
+    html: str, stylesheets: tuple[str, ...] = (), photo_store: Path | None = None, variant: str | None = None
+) -> tuple[bytes, int, dict[str, int], list[float]]:
+    """PDF bytes, page count, the page index of each anchor and how full each page is (runs in
+    a worker).
     `stylesheets` (names in static/print) are parsed once and kept; a document may also
-    link its own. `photo_store`: where case-study photos are read from (see pdf.fetcher)."""
+    link its own. `photo_store`: where case-study photos are read from (see pdf.fetcher).
+    `variant`: WeasyPrint's PDF variant, e.g. TAGGED."""
     from weasyprint import HTML
 
     fetcher = StaticFetcher(photo_store)
@@ -96,7 +103,24 @@ def render_html(
     for index, page in enumerate(document.pages):
         for name in page.anchors:
             anchors.setdefault(name, index)
-    return document.write_pdf(), len(document.pages), anchors
+    fills = [_fill(page._page_box) for page in document.pages]
+    return document.write_pdf(pdf_variant=variant), len(document.pages), anchors, fills
+
+
+def _fill(page_box) -> float:
+    """How far down its content area a page's last line or picture reaches, 0 to 1."""
+    top, height = page_box.content_box_y(), page_box.height
+    bottom = top
+    stack = [child for child in page_box.children if type(child).__name__ != "MarginBox"]
+    while stack:
+        box = stack.pop()
+        children = getattr(box, "children", None)
+        if type(box).__name__ == "LineBox" or not children:
+            if getattr(box, "element_tag", None) not in (None, "html", "body", "section"):
+                bottom = max(bottom, box.position_y + box.margin_height())
+        else:
+            stack.extend(children)
+    return max(0.0, min(1.0, (bottom - top) / height)) if height else 0.0
 
 
 def _pool() -> ProcessPoolExecutor:
@@ -114,18 +138,19 @@ def _digest(html: str) -> str:
 
 
 def start_parts(
-    htmls: dict[object, str], photo_store: Path | None = None
+    htmls: dict[object, str], photo_store: Path | None = None, stylesheets: tuple[str, ...] = ()
 ) -> dict[object, tuple[str, object]]:
     """Begin rendering: a cached result, or a future from the worker pool, per part. A part's
-    HTML names each photo with its digest, so the cache key covers the photos too."""
+    HTML names each photo with its digest, so the cache key covers the photos too; it covers
+    the added `stylesheets` as well (a print-shop part is not the screen part)."""
     started = {}
     for key, html in htmls.items():
-        digest = _digest(html)
+        digest = _digest("\n".join((html, *stylesheets)))
         if digest in _CACHE:
             _CACHE.move_to_end(digest)
             started[key] = (digest, _CACHE[digest])
         else:
-            started[key] = (digest, _pool().submit(render_html, html, (), photo_store))
+            started[key] = (digest, _pool().submit(render_html, html, stylesheets, photo_store))
     return started
 
 
@@ -158,29 +183,101 @@ def render_parts(
     names: dict[object, str],
     progress: Callable[[int], None] | None = None,
     photo_store: Path | None = None,
+    stylesheets: tuple[str, ...] = (),
 ) -> dict[object, tuple[bytes, int, dict]]:
-    return finish_parts(start_parts(htmls, photo_store), names, progress)
+    return finish_parts(start_parts(htmls, photo_store, stylesheets), names, progress)
 
 
 # --- booklets ---------------------------------------------------------------------------
 
+REFITS = 2  # times a booklet's case studies are laid out again after a print missed the plan
+
+
+def case_fills(anchors: dict[str, int], fills: list[float], pages: int) -> dict[int, list[float]]:
+    """The fill of each page of each case study of a rendered document or part: a case's pages
+    run from its anchor to the next case, region divider or closing page."""
+    starts = sorted((index, name) for name, index in anchors.items() if name.startswith(SECTIONS))
+    out = {}
+    for i, (index, name) in enumerate(starts):
+        if name.startswith("case-"):
+            end = starts[i + 1][0] if i + 1 < len(starts) else pages
+            out[int(name[5:])] = fills[index:end]
+    return out
+
 
 def booklet_html(
-    env: Environment, context: dict, booklet: Booklet, part=None, pages: dict | None = None, keys=()
+    env: Environment,
+    context: dict,
+    booklet: Booklet,
+    part=None,
+    pages: dict | None = None,
+    keys=(),
+    pad: bool = False,
 ) -> str:
+    """`pad`: end the front matter with a blank page (see render_booklet)."""
     return env.get_template("print/booklet.html").render(
-        {**context, "b": booklet, "part": part, "pages": pages or {}, "keys": list(keys)}
+        {**context, "b": booklet, "part": part, "pages": pages or {}, "keys": list(keys), "pad": pad}
     )
 
 
-def render_single(env: Environment, context: dict, booklet: Booklet) -> bytes:
-    pdf, _, _ = render_html(booklet_html(env, context, booklet), photo_store=booklet.photo_store)
+def render_single(env: Environment, context: dict, booklet: Booklet, for_print: bool = False) -> bytes:
+    """One document: tagged for the screen; for the print shop with bleed and crop marks instead."""
+    for _ in range(REFITS + 1):
+        pdf, pages, anchors, fills = render_html(
+            booklet_html(env, context, booklet),
+            stylesheets=PRINT_SHOP if for_print else (),
+            photo_store=booklet.photo_store,
+            variant=None if for_print else TAGGED,
+        )
+        if not refit(booklet, case_fills(anchors, fills, pages)):
+            break
     return _finish(PdfReader(io.BytesIO(pdf)), booklet, context["locale"], [], stamp=None)
 
 
 def render_booklet(
-    env: Environment, context: dict, booklet: Booklet, progress: Callable[[int], None] | None = None
+    env: Environment,
+    context: dict,
+    booklet: Booklet,
+    progress: Callable[[int], None] | None = None,
+    for_print: bool = False,
 ) -> bytes:
+    """In parts, merged: untagged, since pypdf drops each part's structure tree when merging.
+    `for_print`: every part, the page-number layer too, gets the print-shop bleed."""
+    sheets = PRINT_SHOP if for_print else ()
+    for _ in range(REFITS + 1):
+        chunks, parts = _render_body(env, context, booklet, progress, sheets)
+        measured = {}
+        for i in range(len(chunks)):
+            measured.update(case_fills(parts[i][2], parts[i][3], parts[i][1]))
+        if not refit(booklet, measured):
+            break
+    # An even number of front pages, so that the body opens on a right-hand page and the
+    # spreads content.py arranged open on left-hand ones: an odd front gets a blank verso.
+    pad = parts["front-draft"][1] % 2 == 1
+    page = parts["front-draft"][1] + pad + 1
+    starts = {}
+    for i in range(len(chunks)):
+        for name, index in parts[i][2].items():
+            if name.startswith("case-"):
+                starts[int(name[5:])] = page + index
+        page += parts[i][1]
+    total = page - 1 + parts["closing"][1]
+    # The real front matter and the page-number layer render in the workers
+    # while the parts are merged here.
+    front_html = booklet_html(env, context, booklet, part="front", pages=starts, pad=pad)
+    last = start_parts({"front": front_html, "footer": _footer_html(total)}, stylesheets=sheets)
+    writer = PdfWriter()
+    for part in [parts[i] for i in range(len(chunks))] + [parts["closing"]]:
+        writer.append(PdfReader(io.BytesIO(part[0])), import_outline=False)
+    done = finish_parts(last, {"front": "front matter", "footer": "page numbers"}, progress)
+    front, footer = done["front"][0], done["footer"][0]
+    writer.merge(0, PdfReader(io.BytesIO(front)), import_outline=False)
+    outline = [(c["number"], c["company"], starts[c["number"]] - 1) for c in booklet.cases]
+    return _finish(writer, booklet, context["locale"], outline, stamp=PdfReader(io.BytesIO(footer)))
+
+
+def _chunks(booklet: Booklet) -> list[list]:
+    """The booklet's body in parts of CHUNK_CASES case studies, a region's divider with its first."""
     chunks: list[list] = []
     for region in booklet.regions_list:
         items = [("divider", region["index"])] + [("case", c["number"]) for c in region["cases"]]
@@ -188,6 +285,12 @@ def render_booklet(
             take = CHUNK_CASES + (1 if items[0][0] == "divider" else 0)
             chunks.append(items[:take])
             items = items[take:]
+    return chunks
+
+
+def _render_body(env, context, booklet: Booklet, progress, sheets) -> tuple[list[list], dict]:
+    """Every part rendered (from the cache when unchanged), the front matter in draft."""
+    chunks = _chunks(booklet)
     names = {}
     for i, chunk in enumerate(chunks):
         companies = [c["company"] for c in booklet.cases if ("case", c["number"]) in chunk]
@@ -208,27 +311,9 @@ def render_booklet(
         {**names, "closing": "closing page", "front-draft": "front matter"},
         progress,
         booklet.photo_store,
+        sheets,
     )
-    page = parts["front-draft"][1] + 1
-    starts = {}
-    for i in range(len(chunks)):
-        for name, index in parts[i][2].items():
-            if name.startswith("case-"):
-                starts[int(name[5:])] = page + index
-        page += parts[i][1]
-    total = page - 1 + parts["closing"][1]
-    # The real front matter and the page-number layer render in the workers
-    # while the parts are merged here.
-    front_html = booklet_html(env, context, booklet, part="front", pages=starts)
-    last = start_parts({"front": front_html, "footer": _footer_html(total)})
-    writer = PdfWriter()
-    for part in [parts[i] for i in range(len(chunks))] + [parts["closing"]]:
-        writer.append(PdfReader(io.BytesIO(part[0])), import_outline=False)
-    done = finish_parts(last, {"front": "front matter", "footer": "page numbers"}, progress)
-    front, footer = done["front"][0], done["footer"][0]
-    writer.merge(0, PdfReader(io.BytesIO(front)), import_outline=False)
-    outline = [(c["number"], c["company"], starts[c["number"]] - 1) for c in booklet.cases]
-    return _finish(writer, booklet, context["locale"], outline, stamp=PdfReader(io.BytesIO(footer)))
+    return chunks, parts
 
 
 def _footer_html(total: int) -> str:
@@ -239,6 +324,8 @@ def _footer_html(total: int) -> str:
         "counter(pages);"
         " font-family: 'Noto Sans CJK JP', sans-serif; font-size: 8pt; color: #5a6570; } }"
         "@page :first { @bottom-center { content: none; } }"
+        # With the print-shop bleed, the parts draw the crop marks already.
+        "@page { marks: none; }"
         ".p { break-after: page; height: 1px; }</style></head><body>" + pages + "</body></html>"
     )
 
@@ -252,6 +339,8 @@ def _finish(source, booklet: Booklet, locale: str, outline: list, stamp: PdfRead
         writer.add_outline_item(title=f"#{number} {company}", page_number=index)
     writer.add_metadata({"/Title": booklet.title, "/Subject": booklet.rounds, "/Creator": "assess"})
     writer._root_object[NameObject("/Lang")] = TextStringObject(locale)
+    # pypdf would write its own default, PDF 1.3; the parts are WeasyPrint's 1.7 (PDF/UA-1 needs it).
+    writer.pdf_header = b"%PDF-1.7"
     for page in writer.pages:
         page.compress_content_streams()
     # Parts repeat their font subsets; keep one copy of identical objects.

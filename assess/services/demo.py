@@ -6,25 +6,29 @@ All companies, people and places of business here are invented.
 
 from __future__ import annotations
 
+import io
 import random
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from pathlib import Path
 
 from sqlmodel import Session, select
 
 from assess.db import write_transaction
-from assess.models import Action, Company, Contact, Round, utcnow
+from assess.models import Action, CaseStudy, Company, Contact, Response, Round, utcnow
 from assess.questionnaire.model import Questionnaire
 from assess.questionnaire.registry import Registry
 from assess.questionnaire.sample import sample_answers
 from assess.scoring.catalogue import PracticeCatalogue
+from assess.services import demo_photos
 from assess.services.accounts import create_user
 from assess.services.case_studies import save_case_study
 from assess.services.invitations import create_invitation, find_invitation, start_from_invitation
 from assess.services.mail_events import queue_invitations
+from assess.services.photos import add_photo
 from assess.services.responses import find_response, load_answers, save_answers, start_response, submit
 from assess.services.review import act
-from assess.vocab import ActionStatus, ResponseStatus, ReviewAction, Role, RoundStatus
+from assess.vocab import ActionStatus, PhotoKind, ResponseStatus, ReviewAction, Role, RoundStatus
 
 DEMO_EMAIL = "demo-admin@example.org"
 DEMO_PASSWORD = "demo-password-2025"
@@ -380,11 +384,17 @@ def create_demo_rounds(db: Session, registry: Registry) -> dict[str, Round]:
 
 
 def create_demo(
-    db: Session, rounds: dict[str, Round], registry: Registry, practices: PracticeCatalogue, secret: str
+    db: Session,
+    rounds: dict[str, Round],
+    registry: Registry,
+    practices: PracticeCatalogue,
+    secret: str,
+    store: Path | None = None,
 ) -> dict[str, str]:
     """Companies at every stage; returns each company's private link (the latest one of a name).
     Some companies answered in FY2024 too: their FY2025 response starts from those answers
-    (carried forward, then partly changed), and they keep an action plan."""
+    (carried forward, then partly changed), and they keep an action plan. With the attachment
+    `store`, the case studies get drawn photos and logos."""
     staff = create_user(db, DEMO_EMAIL, Role.ADMIN, "デモ管理者", password=DEMO_PASSWORD)
     rng = random.Random(2019)
     links: dict[str, str] = {}
@@ -413,7 +423,37 @@ def create_demo(
     for round_ in rounds.values():  # the open rounds' invitations wait in the outbox
         if round_.status == RoundStatus.OPEN:
             queue_invitations(db, round_, DEMO_EMAIL)
+    if store is not None:
+        _add_pictures(db, store, staff)
     return links
+
+
+def _add_pictures(db: Session, store: Path, staff) -> None:
+    """One to three drawn photos and a logo for each case study, all but one case with photos."""
+    studies = db.exec(select(CaseStudy).order_by(CaseStudy.id)).all()
+    for n, study in enumerate(studies):
+        response = db.get(Response, study.response_id)
+        count = (1, 2, 3, 0)[n % 4]
+        for i in range(count):
+            ja, en = demo_photos.SCENES[i]
+            data = demo_photos.scene(study.response_id * 10 + i)
+            texts = (ja, en, "デモ写真")
+            add_photo(
+                db, store, response, io.BytesIO(data), "demo.jpg", PhotoKind.PHOTO, texts, True, staff.email
+            )
+        if n % 2 == 0:
+            data = demo_photos.logo(study.response_id)
+            add_photo(
+                db,
+                store,
+                response,
+                io.BytesIO(data),
+                "logo.png",
+                PhotoKind.LOGO,
+                ("", "", ""),
+                True,
+                staff.email,
+            )
 
 
 def _company(db: Session, c: DemoCompany) -> Company:
