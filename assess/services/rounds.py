@@ -23,6 +23,8 @@ from assess.vocab import ResponseStatus, RoundAccess, RoundStatus
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,60}$")
 YEARS = (1990, 2100)
+BOOKLET_TEXTS = ("foreword_ja", "foreword_en", "findings_ja", "findings_en")
+BOOKLET_TEXT_MAX = 8000  # characters of one booklet text; the "long" message says the number
 FIELD_MESSAGES = {  # the problem codes of `check_round`
     "slug": N_("Use 2–61 lowercase letters, digits and hyphens."),
     "taken": N_("Another round uses this short name."),
@@ -32,6 +34,7 @@ FIELD_MESSAGES = {  # the problem codes of `check_round`
     "choice": N_("Choose one of the options."),
     "date": N_("Enter a date such as 2026-03-31, or leave it empty."),
     "reminders": BadReminderDays.message,
+    "long": N_("At most 8,000 characters: this text is longer."),
 }
 
 
@@ -54,6 +57,8 @@ class RoundForm:
     reminder_days: str = ""  # e.g. "14, 3": days before closing on which to remind by e-mail
     foreword_ja: str = ""
     foreword_en: str = ""
+    findings_ja: str = ""  # the booklet's findings chapter, each printed in its own language only
+    findings_en: str = ""
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> RoundForm:
@@ -109,6 +114,7 @@ def check_round(
         reminder_days(form.reminder_days)
     except BadReminderDays:
         errors["reminder_days"] = "reminders"
+    errors.update({key: "long" for key in BOOKLET_TEXTS if len(getattr(form, key)) > BOOKLET_TEXT_MAX})
     if form.status not in tuple(RoundStatus):
         errors["status"] = "choice"
     if form.access not in tuple(RoundAccess):
@@ -171,8 +177,7 @@ def _apply(round_: Round, form: RoundForm) -> None:
         "organiser_ja",
         "organiser_en",
         "contact",
-        "foreword_ja",
-        "foreword_en",
+        *BOOKLET_TEXTS,
     ):
         setattr(round_, key, getattr(form, key))
     round_.fiscal_year = small_int(form.fiscal_year, max_digits=4)
