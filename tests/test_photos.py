@@ -275,3 +275,25 @@ def test_photos_travel_in_backups(app, approved, tmp_path):
         restore(again, "backup.json", broken, store=tmp_path / "s2")
     assert "table 'case_photo', row 1" in str(caught.value) and "does not match" in str(caught.value)
     assert not any(p.is_file() for p in (tmp_path / "s2").rglob("*"))
+
+
+def test_the_case_study_editor_previews_the_printed_pages(app, client, approved):
+    _, rid, _ = approved
+    log_in(client)
+    add(app, rid, jpeg())
+    page = client.get(f"/staff/responses/{rid}/case-study")
+    assert f"/staff/responses/{rid}/case-study/preview.pdf" in page.text
+    preview = client.get(f"/staff/responses/{rid}/case-study/preview.pdf")
+    assert preview.status_code == 200 and preview.headers["content-type"] == "application/pdf"
+    assert (
+        preview.headers["x-frame-options"] == "SAMEORIGIN"
+        and "frame-ancestors 'self'" in preview.headers["content-security-policy"]
+    )
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(preview.content))
+    assert len(reader.pages) in (1, 2)
+    assert "地域とともに" in "".join(p.extract_text() for p in reader.pages)  # the consented motto
+    assert reader.pages[0]["/Resources"]["/XObject"]  # the photo is on the page
+    client.cookies.clear()
+    assert client.get(f"/staff/responses/{rid}/case-study/preview.pdf").status_code in (303, 401, 403)

@@ -20,6 +20,12 @@ def booklet(
     rounds: list[str] = typer.Argument(..., help="Round slugs (or ids), one booklet for all of them."),
     lang: Locale = typer.Option(Locale.JA, help="Language of the booklet."),
     output: Path = typer.Option(..., "-o", "--output", help="PDF file to write."),
+    for_print: bool = typer.Option(
+        False,
+        "--for-print",
+        help="For the print shop: 3 mm bleed and crop marks, every font embedded. "
+        "Without it, a PDF for reading on screen (tagged for screen readers when small).",
+    ),
 ) -> None:
     """Print the case-study booklet of one or more rounds."""
     loaded = definitions()
@@ -38,7 +44,7 @@ def booklet(
         ) as bar:
             try:
                 printer = pdf_printer().PdfPrinter(loaded, photo_store=store_of(Settings().data_dir))
-                pdf, _ = printer.booklet(db, ids, lang, progress=bar.update)
+                pdf, _ = printer.booklet(db, ids, lang, progress=bar.update, for_print=for_print)
             except DomainError as exc:
                 fail(f"\ncannot print: {exc.text('en')}")
     output.write_bytes(pdf)

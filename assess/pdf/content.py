@@ -15,7 +15,7 @@ from markupsafe import Markup
 from sqlmodel import Session
 
 from assess.i18n import N_, gettext
-from assess.models import CasePhoto, Round
+from assess.models import CasePhoto, Company, Response, Round
 from assess.presentation.case_layout import (
     CAPTION,
     CaseContent,
@@ -32,9 +32,10 @@ from assess.questionnaire.model import Questionnaire
 from assess.scoring import score
 from assess.scoring.catalogue import PracticeCatalogue
 from assess.services.actions import published_plan
-from assess.services.case_studies import BookletEntry, booklet_entries, consented
+from assess.services.case_studies import BookletEntry, booklet_entries, case_study, consented
 from assess.services.findings import round_findings
-from assess.services.photos import photo_url, photos_by_response
+from assess.services.photos import photo_url, photos_by_response, photos_of
+from assess.services.responses import load_answers
 from assess.services.startup import Definitions
 from assess.vocab import PhotoKind
 
@@ -216,6 +217,22 @@ def booklet_content(
     booklet = _booklet(rounds, locale, sources, in_print_order(list(regions.values())))
     booklet.findings = round_findings(db, round_ids, definitions, locale)
     return booklet
+
+
+def single_case(db: Session, response: Response, definitions: Definitions, locale: str) -> Booklet:
+    """A booklet of one response's case study as it would print, whether or not it is marked
+    for inclusion yet (the editor's preview); consent still decides what it shows."""
+    questionnaire = definitions.registry.get(response.questionnaire_id, response.questionnaire_version)
+    answers = load_answers(db, response.id)
+    round_ = db.get(Round, response.round_id)
+    company = db.get(Company, response.company_id) if response.company_id else None
+    entry = BookletEntry(
+        case_study(db, response, questionnaire, answers), response, company, round_, questionnaire, answers
+    )
+    case = case_view(entry, definitions.practices, locale, 1, photos_of(db, response.id))
+    case["actions"] = published_plan(db, company, definitions.practices, locale)
+    region = {"name": round_.region or round_.name(locale), "index": 0, "cases": [laid_out(case)]}
+    return _booklet([round_], locale, Markup(""), [region])
 
 
 def in_print_order(regions: list[dict]) -> list[dict]:

@@ -10,9 +10,17 @@ from sqlmodel import Session
 
 from assess.i18n import N_, gettext
 from assess.models import Company, Response, Round
-from assess.pdf.content import booklet_content
+from assess.pdf.content import booklet_content, single_case
 from assess.pdf.paper import render_paper
-from assess.pdf.render import CHUNK_CASES, RenderError, css_string, render_booklet, render_html, render_single
+from assess.pdf.render import (
+    CHUNK_CASES,
+    RenderError,
+    css_string,
+    render_booklet,
+    render_case,
+    render_html,
+    render_single,
+)
 from assess.presentation.paper import PaperCover
 from assess.presentation.sources import sources_html
 from assess.questionnaire.model import Questionnaire
@@ -50,7 +58,10 @@ class PdfPrinter:
         locale: str,
         progress: Progress | None = None,
         single: bool | None = None,
+        for_print: bool = False,
     ) -> tuple[bytes, int]:
+        """`for_print`: with bleed and crop marks for the print shop; otherwise tagged for
+        screen readers when rendered as one document (see docs/printing.md)."""
         booklet = booklet_content(db, round_ids, self.definitions, locale, sources_html())
         booklet.photo_store = self.photo_store
         cases = len(booklet.cases)
@@ -59,11 +70,11 @@ class PdfPrinter:
         context = i18n_context(locale)
         try:
             if single if single is not None else cases < SINGLE_BELOW:
-                pdf = render_single(self.env, context, booklet)
+                pdf = render_single(self.env, context, booklet, for_print)
                 if progress:
                     progress(parts_of(cases))
                 return pdf, cases
-            return render_booklet(self.env, context, booklet, progress), cases
+            return render_booklet(self.env, context, booklet, progress, for_print), cases
         except RenderError as exc:
             raise PrintFailed(detail=str(exc)) from None
 
@@ -94,6 +105,19 @@ class PdfPrinter:
             }
         )
         return render_html(html, stylesheets=("print.css", "report.css"))[0]
+
+    def case_preview(self, db: Session, response: Response, locale: str) -> tuple[bytes, int]:
+        """The response's case study as it would print, and the characters to cut for it to
+        fit a spread (0 when it fits)."""
+        booklet = single_case(db, response, self.definitions, locale)
+        booklet.photo_store = self.photo_store
+        pdf = render_case(self.env, i18n_context(locale), booklet)
+        return pdf, booklet.cases[0]["layout"].over_chars
+
+    def case_overlong(self, db: Session, response: Response, locale: str) -> int:
+        """The characters to cut from a case study for it to fit a spread, from its layout's
+        estimate (no rendering: the editor shows it on every load)."""
+        return single_case(db, response, self.definitions, locale).cases[0]["layout"].over_chars
 
     def paper(self, questionnaire: Questionnaire, locale: str, cover: PaperCover | None = None) -> bytes:
         return render_paper(self.env, questionnaire, locale, cover)

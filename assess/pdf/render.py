@@ -234,6 +234,17 @@ def render_single(env: Environment, context: dict, booklet: Booklet, for_print: 
     return _finish(PdfReader(io.BytesIO(pdf)), booklet, context["locale"], [], stamp=None)
 
 
+def render_case(env: Environment, context: dict, booklet: Booklet) -> bytes:
+    """A booklet's case studies alone, laid out as in the booklet (the editor's preview)."""
+    keys = [("case", c["number"]) for c in booklet.cases]
+    for _ in range(REFITS + 1):
+        html = booklet_html(env, context, booklet, part="chunk", keys=keys)
+        pdf, pages, anchors, fills = render_html(html, photo_store=booklet.photo_store)
+        if not refit(booklet, case_fills(anchors, fills, pages)):
+            break
+    return pdf
+
+
 def render_booklet(
     env: Environment,
     context: dict,

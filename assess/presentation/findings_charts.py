@@ -9,6 +9,8 @@ half-page chart is drawn narrower than a full-width one to keep its labels reada
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from markupsafe import Markup
 
 from assess.presentation.charts import (
@@ -112,7 +114,7 @@ def count_bars(
     return svg(width, y + 4, "chart counts", title, parts)
 
 
-def _bands(levels: list[dict], x, top: float, bottom: float) -> list[str]:
+def _bands(levels: list[dict], x: Callable[[float], float], top: float, bottom: float) -> list[str]:
     """The maturity bands behind a 0–100 scale, each named at its top."""
     parts = []
     for i, level in enumerate(levels):
@@ -191,7 +193,7 @@ def score_spread(
     return svg(width, bottom + 18, "chart spread", title, parts)
 
 
-def _box(stats: dict, x, middle: float) -> list[str]:
+def _box(stats: dict, x: Callable[[float], float], middle: float) -> list[str]:
     low, high = x(stats["q1"]), x(stats["q3"])
     return [
         el(

@@ -105,7 +105,9 @@ def _decode(files: dict, problems: list[str]) -> dict[str, bytes]:
     return decoded
 
 
-def _row_problems(where: str, row: dict, key: str, decoded: dict, files: dict, store: Path | None) -> list[str]:
+def _row_problems(
+    where: str, row: dict, key: str, decoded: dict, files: dict, store: Path | None
+) -> list[str]:
     if not STORED.match(key):
         return [f"{where}, column 'stored': '{key[:KEY_SHOWN]}' is not a stored attachment key"]
     if key not in files:

@@ -34,13 +34,28 @@ class NothingToPrint(DomainError):
 
 class Printer(Protocol):
     def booklet(
-        self, db: Session, round_ids: list[int], locale: str, progress: Progress | None = None
+        self,
+        db: Session,
+        round_ids: list[int],
+        locale: str,
+        progress: Progress | None = None,
+        for_print: bool = False,
     ) -> tuple[bytes, int]:
-        """The booklet's PDF and the number of case studies in it."""
+        """The booklet's PDF and the number of case studies in it; `for_print` adds the print
+        shop's bleed and crop marks."""
         ...
 
     def report(self, db: Session, response: Response, locale: str, with_details: bool = False) -> bytes:
         """One company's feedback report; `with_details` adds the per-question appendix."""
+        ...
+
+    def case_preview(self, db: Session, response: Response, locale: str) -> tuple[bytes, int]:
+        """A case study's pages as they would print, and how many characters to cut for it to
+        fit a two-page spread (0 when it fits)."""
+        ...
+
+    def case_overlong(self, db: Session, response: Response, locale: str) -> int:
+        """The characters to cut for a case study to fit a spread, estimated without printing."""
         ...
 
     def paper(self, questionnaire: Questionnaire, locale: str, cover: PaperCover | None = None) -> bytes:
@@ -49,8 +64,11 @@ class Printer(Protocol):
         ...
 
 
-def print_booklet(db: Session, printer: Printer, round_: Round, locale: str, actor: str) -> bytes:
-    pdf, cases = printer.booklet(db, [round_.id], locale)
+def print_booklet(
+    db: Session, printer: Printer, round_: Round, locale: str, actor: str, for_print: bool = False
+) -> bytes:
+    pdf, cases = printer.booklet(db, [round_.id], locale, for_print=for_print)
+    detail = f"{cases} case studies, {locale}" + (", for the print shop" if for_print else "")
     with write_transaction(db):
-        audit(db, actor, "round.booklet", "round", round_.id, detail=f"{cases} case studies, {locale}")
+        audit(db, actor, "round.booklet", "round", round_.id, detail=detail)
     return pdf

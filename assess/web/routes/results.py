@@ -8,6 +8,7 @@ from assess.db import retry_locked
 from assess.models import Round
 from assess.presentation.answers import review_sections
 from assess.services.carry import carried_questions, unconfirmed
+from assess.services.directory import change_consent, publication_of
 from assess.services.errors import (
     CarriedUnconfirmed,
     Conflict,
@@ -103,7 +104,27 @@ def results(
     context["feedback"] = response_feedback(db, definitions, response, locale)
     context["round_name"] = db.get(Round, response.round_id).name(locale)
     context["progress"] = progress_for(db, definitions, response, locale)
+    context["publication"] = publication_of(
+        db, response, questionnaire, load_answers(db, response.id), definitions.registry
+    )
+    context["publication_notice"] = request.query_params.get("n", "") if context["publication"] else ""
+    context["base_url"] = base_url
     return private(render(request, "survey/results.html", context))
+
+
+@router.post("/s/{token}/publication")
+@on_db
+def publication(token: str, form: FormDep, db: DbDep, definitions: DefinitionsDep):
+    """The company withdraws its consent to publish its case study, or gives it again."""
+    response, questionnaire = respondent(db, definitions.registry, token)
+    if response.status in EDITABLE:
+        return redirect(f"/s/{token}/review")
+    action = form.get("action")
+    if action not in ("withdraw", "give"):
+        return redirect(f"/s/{token}/results#publication")
+    changed = retry_locked(lambda: change_consent(db, response, questionnaire, action == "withdraw"))
+    notice = ("?n=withdrawn" if action == "withdraw" else "?n=given") if changed else ""
+    return redirect(f"/s/{token}/results{notice}#publication")
 
 
 @router.get("/s/{token}/report.pdf")

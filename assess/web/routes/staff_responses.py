@@ -6,6 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from fastapi import HTTPException, Request
+from fastapi.responses import Response as HttpResponse
 
 from assess.i18n import gettext
 from assess.models import Company, Response, Round
@@ -28,7 +29,17 @@ from assess.services.review import act, add_note, history, steps_for
 from assess.services.rounds import list_rounds
 from assess.vocab import EDITABLE, ResponseStatus
 from assess.web.csrf import FormRouter
-from assess.web.deps import ContextDep, DbDep, DefinitionsDep, FormDep, LocaleDep, PrinterDep, RowId, StaffDep
+from assess.web.deps import (
+    ContextDep,
+    DbDep,
+    DefinitionsDep,
+    FormDep,
+    LocaleDep,
+    PrinterDep,
+    RowId,
+    StaffDep,
+    context_of,
+)
 from assess.web.evidence import staff_evidence
 from assess.web.photo_views import photo_panel
 from assess.web.rendering import attachment, redirect, render
@@ -158,6 +169,7 @@ def note(response_id: RowId, staff: StaffDep, form: FormDep, db: DbDep):
 
 
 def case_page(request, db, response, questionnaire, answers, study, error: str = "", status=200):
+    printer, locale = context_of(request).printer, request.state.locale
     return render(
         request,
         "staff/case_study.html",
@@ -170,6 +182,8 @@ def case_page(request, db, response, questionnaire, answers, study, error: str =
             "error": error,
             "company": db.get(Company, response.company_id) if response.company_id else None,
             "photos": photo_panel(request, db, response, f"/staff/responses/{response.id}/photos"),
+            "overlong": printer.case_overlong(db, response, locale),
+            "preview_version": f"{study.updated_at:%Y%m%d%H%M%S%f}" if study.updated_at else "",
         },
         status,
     )
@@ -208,6 +222,22 @@ def case_save(
             setattr(study, key, value)  # keep what was typed on the page
         return case_page(request, db, response, questionnaire, answers, study, exc.text(locale), 400)
     return redirect(f"/staff/responses/{response_id}/case-study?saved=1")
+
+
+@router.get("/staff/responses/{response_id}/case-study/preview.pdf")
+def case_preview(response_id: RowId, staff: StaffDep, db: DbDep, printer: PrinterDep, locale: LocaleDep):
+    """The case study's pages as they will print, shown inside the editor's frame."""
+    pdf, _ = printer.case_preview(db, _response(db, response_id), locale)
+    return HttpResponse(
+        pdf,
+        media_type="application/pdf",
+        headers={
+            "content-disposition": 'inline; filename="case-study-preview.pdf"',
+            "cache-control": "no-store",
+            "x-frame-options": "SAMEORIGIN",
+            "content-security-policy": "default-src 'none'; frame-ancestors 'self'",
+        },
+    )
 
 
 @router.get("/staff/responses/{response_id}/report.pdf")

@@ -10,6 +10,7 @@ from assess.i18n import N_, gettext
 from assess.models import Round
 from assess.presentation.charts import bar_tally, heat_map, quartile_chart
 from assess.presentation.explain import maturity_levels
+from assess.services.directory import publish_round
 from assess.services.errors import FormInvalid, message_for
 from assess.services.printing import print_booklet
 from assess.services.reporting import round_overview
@@ -140,6 +141,13 @@ def round_detail(
     return detail_page(request, db, context, base_url, get_round(db, round_id), error=error)
 
 
+@router.post("/staff/rounds/{round_id}/publish")
+def publish(round_id: RowId, staff: StaffDep, form: FormDep, db: DbDep):
+    """Put the round's case studies in the public directory, or take them out."""
+    publish_round(db, get_round(db, round_id), staff, form.get("published") == "1")
+    return redirect(f"/staff/rounds/{round_id}#directory")
+
+
 @router.get("/staff/rounds/{round_id}/overview")
 def overview(
     request: Request,
@@ -198,7 +206,12 @@ def export(
 
 
 @router.get("/staff/rounds/{round_id}/booklet.pdf")
-def booklet_pdf(round_id: RowId, staff: StaffDep, db: DbDep, printer: PrinterDep, locale: LocaleDep):
+def booklet_pdf(
+    request: Request, round_id: RowId, staff: StaffDep, db: DbDep, printer: PrinterDep, locale: LocaleDep
+):
+    """`?for_print=1`: the print shop's file, with bleed and crop marks."""
+    for_print = request.query_params.get("for_print") == "1"
     round_ = get_round(db, round_id)
-    pdf = print_booklet(db, printer, round_, locale, staff.email)
-    return attachment(pdf, "application/pdf", f"{round_.slug}-booklet-{locale}.pdf")
+    pdf = print_booklet(db, printer, round_, locale, staff.email, for_print)
+    suffix = "-print" if for_print else ""
+    return attachment(pdf, "application/pdf", f"{round_.slug}-booklet-{locale}{suffix}.pdf")
