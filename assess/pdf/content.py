@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from markupsafe import Markup
 from sqlmodel import Session
@@ -28,10 +27,10 @@ from assess.presentation.charts import area_chart, goal_tiles
 from assess.presentation.explain import maturity_levels
 from assess.presentation.goals import reason
 from assess.presentation.labels import NARRATIVE_NAMES
-from assess.questionnaire.model import Questionnaire
 from assess.scoring import score
 from assess.scoring.catalogue import PracticeCatalogue
 from assess.services.actions import published_plan
+from assess.services.case_profile import company_profile
 from assess.services.case_studies import BookletEntry, booklet_entries, case_study, consented
 from assess.services.findings import round_findings
 from assess.services.photos import photo_url, photos_by_response, photos_of
@@ -60,14 +59,6 @@ class Booklet:
     @property
     def cases(self) -> list[dict]:
         return [c for region in self.regions_list for c in region["cases"]]
-
-
-def _option_label(questionnaire, role: str, value: Any, locale: str) -> str:
-    question = questionnaire.roles.get(role)
-    if question is None or value in (None, ""):
-        return str(value or "")
-    option = question.option(str(value))
-    return option.label.get(locale) if option else str(value)
 
 
 def case_view(
@@ -105,7 +96,7 @@ def case_view(
         "number": number,
         "company": company.name if company else "",
         "motto": study.motto if "motto" in allowed else "",
-        **_profile(questionnaire, company, locale),
+        **company_profile(questionnaire, company, locale),
         "sections": [
             (gettext(locale, NARRATIVE_NAMES[k]), texts[k])
             for k in SECTIONS
@@ -185,18 +176,6 @@ def refit(booklet: Booklet, measured: dict[int, list[float]]) -> bool:
     if changed:
         booklet.regions_list = in_print_order(booklet.regions_list)
     return changed
-
-
-def _profile(questionnaire: Questionnaire, company, locale: str) -> dict[str, str]:
-    if company is None:
-        return {"location": "", "industry": "", "employees": "", "founded": ""}
-    prefecture = _option_label(questionnaire, "company.prefecture", company.prefecture, locale)
-    return {
-        "location": f"{prefecture} {company.municipality}".strip(),
-        "industry": _option_label(questionnaire, "company.industry", company.industry, locale),
-        "employees": _option_label(questionnaire, "company.employees", company.employees, locale),
-        "founded": str(company.founded) if company.founded else "",
-    }
 
 
 def booklet_content(
