@@ -12,7 +12,7 @@ from markupsafe import escape
 from pypdf import PdfReader
 from sqlmodel import select
 
-from assess.i18n import gettext
+from assess.i18n import gettext, ngettext
 from assess.models import Response, Round, StaffUser
 from assess.presentation.findings_charts import count_bars, goal_counts, score_spread
 from assess.scoring import score
@@ -206,11 +206,12 @@ def test_small_groups_print_no_score_distribution(app, staff_user):
         {**i18n_context("ja"), "f": f}
     )
     assert "spread-table" not in html and "<svg" in html
-    note = "Score distributions are left out: fewer than {n} companies took part"
-    assert (
-        escape(gettext("ja", note + ", so a company's scores could be recognised.").format(n=MIN_GROUP))
-        in html
+    note = (
+        "Score distributions are left out: fewer than {n} %s took part, so a company's scores could be "
+        "recognised."
     )
+    said = ngettext("ja", note % "company", note % "companies", MIN_GROUP)
+    assert str(escape(said)) in html and "スコアの分布" in said
     respond(app, round_.id, "三社目")
     f = findings_of(app, [round_.id], "ja")
     assert not f.small_group and f.areas[0].stats["n"] == MIN_GROUP and "areas" in f.charts
