@@ -3,7 +3,7 @@
     .venv/bin/python bench/booklet.py [N]
 
 Fills a temporary SQLite database with N approved, consented case studies,
-prints the Japanese booklet (parts in parallel, merged, page numbers stamped),
+each with two photos (drawn with Pillow, normalised like any upload), prints the Japanese booklet (parts in parallel, merged, page numbers stamped),
 re-prints it after one case study changed, and renders the same booklet as
 one HTML document with WeasyPrint alone in a fresh process for reference.
 Last line: `booklet: <seconds> s for <pages> pages, <ratio> of single-process WeasyPrint, peak <MB> MB`.
@@ -35,12 +35,17 @@ from assess.pdf.printer import PdfPrinter, print_environment
 from assess.pdf.render import booklet_html, render_html
 from assess.presentation.sources import sources_html
 from assess.questionnaire.sample import sample_answers
+from assess.services import demo_photos
 from assess.services.accounts import create_user
+from assess.services.attachments import store_of
 from assess.services.case_studies import save_case_study
+from assess.services.photos import add_photo
 from assess.services.responses import save_answers, start_response, submit
 from assess.services.review import act
 from assess.templating import i18n_context
+from assess.vocab import PhotoKind
 
+PHOTOS = 2  # a case study
 STORY = (
     "当社は創業以来、地域の皆さまに支えられて事業を続けてきました。地元の祭りや清掃活動に社員が参加し、"
     "小学校の社会科見学も毎年受け入れています。災害時には市と協定を結び、重機と人員を提供する体制を整えています。"
@@ -55,6 +60,7 @@ def fill(count: int) -> tuple[Settings, int]:
     q = app.state.context.definitions.registry.latest("community-sme")
     consent = q.roles["consent.publication"].id
     rng = random.Random(11)
+    store = store_of(settings.data_dir)
     with session(app.state.context.engine) as db:
         staff = create_user(db, "bench@example.org", "staff", password="bench password 1")
         round_ = Round(
@@ -88,6 +94,11 @@ def fill(count: int) -> tuple[Settings, int]:
                 "support": STORY,
             }
             save_case_study(db, response, staff, q, answers, texts, True, i)
+            for n in range(PHOTOS):
+                picture = io.BytesIO(demo_photos.scene(i * 10 + n))
+                add_photo(
+                    db, store, response, picture, "photo.jpg", PhotoKind.PHOTO, ("写真", "Photo", ""), True
+                )
     return settings, round_.id
 
 
@@ -101,7 +112,8 @@ def main() -> None:
     app = create_app(settings)
     definitions = app.state.context.definitions
     env = print_environment()
-    printer = PdfPrinter(definitions, env)
+    store = store_of(settings.data_dir)
+    printer = PdfPrinter(definitions, env, photo_store=store)
     with session(app.state.context.engine) as db:
         started = time.perf_counter()
         pdf, cases = printer.booklet(db, [round_id], "ja", single=False)
@@ -123,14 +135,14 @@ def main() -> None:
         printer.booklet(db, [round_id], "ja", single=False)
         reprint = time.perf_counter() - started
         reprint_ratio = reprint / warm
-        html = booklet_html(
-            env, {**i18n_context("ja")}, booklet_content(db, [round_id], definitions, "ja", sources_html())
-        )
+        booklet = booklet_content(db, [round_id], definitions, "ja", sources_html())
+        booklet.photo_store = store
+        html = booklet_html(env, {**i18n_context("ja")}, booklet)
     main_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     worker_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as alone:
         started = time.perf_counter()
-        single_pdf, single_pages, *_ = alone.submit(render_html, html).result()
+        single_pdf, single_pages, *_ = alone.submit(render_html, html, (), store).result()
         single = time.perf_counter() - started
     single_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     peak = main_peak + 2 * worker_peak

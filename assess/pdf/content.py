@@ -102,14 +102,25 @@ def case_view(
             for k in SECTIONS
             if k in allowed and texts[k].strip()
         ],
-        "tiles": goal_tiles(goals, gettext(locale, N_("Signature goals")), columns=5, size=72, in_order=True)
+        "tiles": goal_tiles(
+            goals,
+            gettext(locale, N_("Signature goals")),
+            columns=5,
+            size=72,
+            in_order=True,
+            title_id=f"tiles-{entry.response.id}",
+        )
         if goals
         else "",
         "goals": len(goals),
         "reasons": [g["reason"] for g in goals],
         "targets": [{"code": t.code, "text": sdg.target(t.code).text_in(locale)} for t in top],
         "chart": area_chart(
-            rows, maturity_levels(questionnaire, locale), gettext(locale, N_("Scores by area")), width=520
+            rows,
+            maturity_levels(questionnaire, locale),
+            gettext(locale, N_("Scores by area")),
+            width=520,
+            title_id=f"chart-{entry.response.id}",
         ),
         "chart_rows": len(rows),
         "digest": "",

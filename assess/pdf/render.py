@@ -1,14 +1,15 @@
 """Rendering booklets and reports with WeasyPrint.
 
-A booklet is rendered in parts (front matter, one part per region divider
-and per case study, a closing page) in parallel worker processes, merged
-with pypdf, and given its page numbers "n / N" by stamping a footer layer:
-page counters and target-counter do not cross separately rendered
-documents, so the table of contents gets literal page numbers computed from
-the parts. Parts are cached by the digest of their HTML, so re-printing after
-one case study changed renders only that part. `render_single` renders the
-same booklet as one document (CSS counters and target-counter), for small
-booklets and as the benchmark's reference.
+A booklet is rendered in parts in parallel worker processes: the cover and
+foreword, the contents, the findings chapter, chunks of case studies with
+their region dividers, and a closing page. The parts are merged with pypdf
+and given their page numbers "n / N" by stamping a footer layer: page
+counters and target-counter do not cross separately rendered documents, so
+the contents get literal page numbers computed from the parts. Parts are
+cached by the digest of their HTML, so re-printing after one case study
+changed renders only that part. `render_single` renders the same booklet as
+one document (CSS counters and target-counter), for small booklets and as
+the benchmark's reference.
 """
 
 from __future__ import annotations
@@ -25,12 +26,13 @@ from pathlib import Path
 from jinja2 import Environment
 from markupsafe import Markup
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import NameObject, TextStringObject
+from pypdf.generic import ArrayObject, FloatObject, NameObject, TextStringObject
 
 from assess.pdf.content import Booklet, refit
 from assess.pdf.fetcher import StaticFetcher
 
 SECTIONS = ("case-", "region-", "closing")  # ids of what starts a new page in a booklet
+FRONT = ("opening", "toc-draft", "findings")  # the front matter's parts, in order
 PART_TIMEOUT = 120  # seconds for one part; a stuck part fails the booklet with its name
 WORKERS = max(1, min(2, os.cpu_count() or 1))
 # Case studies per separately rendered part: fewer parts repeat fewer fonts and
@@ -212,11 +214,9 @@ def booklet_html(
     part=None,
     pages: dict | None = None,
     keys=(),
-    pad: bool = False,
 ) -> str:
-    """`pad`: end the front matter with a blank page (see render_booklet)."""
     return env.get_template("print/booklet.html").render(
-        {**context, "b": booklet, "part": part, "pages": pages or {}, "keys": list(keys), "pad": pad}
+        {**context, "b": booklet, "part": part, "pages": pages or {}, "keys": list(keys)}
     )
 
 
@@ -262,29 +262,45 @@ def render_booklet(
             measured.update(case_fills(parts[i][2], parts[i][3], parts[i][1]))
         if not refit(booklet, measured):
             break
+    front = [parts[name][1] for name in FRONT]  # pages of the opening, the contents, the findings
     # An even number of front pages, so that the body opens on a right-hand page and the
     # spreads content.py arranged open on left-hand ones: an odd front gets a blank verso.
-    pad = parts["front-draft"][1] % 2 == 1
-    page = parts["front-draft"][1] + pad + 1
-    starts = {}
+    pad = sum(front) % 2 == 1
+    page = sum(front) + pad + 1
+    starts: dict = {"findings": front[0] + front[1] + 1}
     for i in range(len(chunks)):
         for name, index in parts[i][2].items():
             if name.startswith("case-"):
                 starts[int(name[5:])] = page + index
         page += parts[i][1]
     total = page - 1 + parts["closing"][1]
-    # The real front matter and the page-number layer render in the workers
+    # The contents with their page numbers and the page-number layer render in the workers
     # while the parts are merged here.
-    front_html = booklet_html(env, context, booklet, part="front", pages=starts, pad=pad)
-    last = start_parts({"front": front_html, "footer": _footer_html(total)}, stylesheets=sheets)
+    toc_html = booklet_html(env, context, booklet, part="toc", pages=starts)
+    last = start_parts({"toc": toc_html, "footer": _footer_html(total)}, stylesheets=sheets)
     writer = PdfWriter()
-    for part in [parts[i] for i in range(len(chunks))] + [parts["closing"]]:
+    for part in [parts["opening"]] + [parts[i] for i in range(len(chunks))] + [parts["closing"]]:
         writer.append(PdfReader(io.BytesIO(part[0])), import_outline=False)
-    done = finish_parts(last, {"front": "front matter", "footer": "page numbers"}, progress)
-    front, footer = done["front"][0], done["footer"][0]
-    writer.merge(0, PdfReader(io.BytesIO(front)), import_outline=False)
+    done = finish_parts(last, {"toc": "contents", "footer": "page numbers"}, progress)
+    after_toc = front[0] + front[1]
+    writer.merge(front[0], PdfReader(io.BytesIO(done["toc"][0])), import_outline=False)
+    writer.merge(after_toc, PdfReader(io.BytesIO(parts["findings"][0])), import_outline=False)
+    if pad:
+        _blank_verso(writer, sum(front))
     outline = [(c["number"], c["company"], starts[c["number"]] - 1) for c in booklet.cases]
-    return _finish(writer, booklet, context["locale"], outline, stamp=PdfReader(io.BytesIO(footer)))
+    return _finish(
+        writer, booklet, context["locale"], outline, stamp=PdfReader(io.BytesIO(done["footer"][0]))
+    )
+
+
+def _blank_verso(writer: PdfWriter, index: int) -> None:
+    """A blank page at `index`, with the same boxes as the cover (print-shop bleed included)."""
+    cover = writer.pages[0]
+    writer.insert_blank_page(width=cover.mediabox.width, height=cover.mediabox.height, index=index)
+    blank = writer.pages[index]
+    for name in ("/MediaBox", "/TrimBox", "/BleedBox", "/CropBox", "/ArtBox"):
+        if name in cover:
+            blank[NameObject(name)] = ArrayObject(FloatObject(v) for v in cover[name])
 
 
 def _chunks(booklet: Booklet) -> list[list]:
@@ -310,20 +326,22 @@ def _render_body(env, context, booklet: Booklet, progress, sheets) -> tuple[list
             + ", ".join(f"#{k[1]}" for k in chunk if k[0] == "case")
             + f" ({', '.join(companies)})"
         )
-    htmls = {
-        i: booklet_html(env, context, booklet, part="chunk", keys=chunk) for i, chunk in enumerate(chunks)
+    # The front first, so that its largest part (the findings' charts) is not the last to finish.
+    # The contents' length does not depend on its page numbers: a draft gives it.
+    provisional = {"findings": 999, **{c["number"]: 999 for c in booklet.cases}}
+    htmls: dict[object, str] = {
+        "findings": booklet_html(env, context, booklet, part="findings"),
+        "opening": booklet_html(env, context, booklet, part="opening"),
+        "toc-draft": booklet_html(env, context, booklet, part="toc", pages=provisional),
     }
+    for i, chunk in enumerate(chunks):
+        htmls[i] = booklet_html(env, context, booklet, part="chunk", keys=chunk)
     htmls["closing"] = booklet_html(env, context, booklet, part="closing")
-    # The front matter's length does not depend on the numbers in its contents list.
-    provisional = {c["number"]: 999 for c in booklet.cases}
-    htmls["front-draft"] = booklet_html(env, context, booklet, part="front", pages=provisional)
-    parts = render_parts(
-        htmls,
-        {**names, "closing": "closing page", "front-draft": "front matter"},
-        progress,
-        booklet.photo_store,
-        sheets,
-    )
+    started = start_parts(htmls, booklet.photo_store, sheets)
+    # Waited for in reading order: a part that fails is named before those after it.
+    order = [*range(len(chunks)), "closing", *FRONT]
+    labels = {**names, "closing": "closing page", "opening": "cover", "toc-draft": "contents"}
+    parts = finish_parts({key: started[key] for key in order}, {**labels, "findings": "findings"}, progress)
     return chunks, parts
 
 

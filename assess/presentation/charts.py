@@ -49,10 +49,13 @@ def svg(width: int, height: float, kind: str, title: str, parts: list[str], titl
     return Markup(f"<svg{_attributes(attrs)}>" + name + "".join(parts) + "</svg>")
 
 
-def area_chart(rows: list[dict], levels: list[dict], title: str, width: int = 560) -> Markup:
+def area_chart(
+    rows: list[dict], levels: list[dict], title: str, width: int = 560, title_id: str = "chart-title"
+) -> Markup:
     """Horizontal bars, one per row ({label, score}), over the maturity bands.
 
-    `levels`: [{label, min}] ascending. A row without a score shows a dash.
+    `levels`: [{label, min}] ascending. A row without a score shows a dash. `title_id`: unique
+    in the document (a booklet has one chart per case study).
     """
     label_w, bar_h, gap, top = 170, 22, 12, 28
     plot_w = width - label_w - 60
@@ -87,7 +90,7 @@ def area_chart(rows: list[dict], levels: list[dict], title: str, width: int = 56
                 fill=INK,
             )
         )
-    return svg(width, height, "chart", title, parts, title_id="chart-title")
+    return svg(width, height, "chart", title, parts, title_id=title_id)
 
 
 def _light(color: str) -> bool:
@@ -161,7 +164,12 @@ def fit_label(text: str, width: float, k: float = 1.0) -> tuple[float, list[str]
 
 
 def goal_tiles(
-    goals: list[dict], title: str, columns: int = 6, size: int = 92, in_order: bool = False
+    goals: list[dict],
+    title: str,
+    columns: int = 6,
+    size: int = 92,
+    in_order: bool = False,
+    title_id: str = "tiles-title",
 ) -> Markup:
     """Goal tiles in official colours, shaded by tier or level: [{number, short, color, tier|level}],
     in goal order, or as given (`in_order`: most distinctive first)."""
@@ -173,7 +181,7 @@ def goal_tiles(
         _tile(goal, (i % columns) * (size + gap), (i // columns) * (size + gap), size)
         for i, goal in enumerate(by_number)
     ]
-    return svg(columns * (size + gap), rows * (size + gap), "tiles", title, parts, title_id="tiles-title")
+    return svg(columns * (size + gap), rows * (size + gap), "tiles", title, parts, title_id=title_id)
 
 
 def _tile(goal: dict, x: int, y: int, size: int) -> str:
