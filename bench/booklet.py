@@ -3,7 +3,8 @@
     .venv/bin/python bench/booklet.py [N]
 
 Fills a temporary SQLite database with N approved, consented case studies,
-each with two photos (drawn with Pillow, normalised like any upload), prints the Japanese booklet (parts in parallel, merged, page numbers stamped),
+each with two photos (drawn with Pillow, normalised like any upload), prints
+the Japanese booklet (parts in parallel, merged, page numbers stamped),
 re-prints it after one case study changed, and renders the same booklet as
 one HTML document with WeasyPrint alone in a fresh process for reference.
 Last line: `booklet: <seconds> s for <pages> pages, <ratio> of single-process WeasyPrint, peak <MB> MB`.
