@@ -297,3 +297,38 @@ def test_the_case_study_editor_previews_the_printed_pages(app, client, approved)
     assert reader.pages[0]["/Resources"]["/XObject"]  # the photo is on the page
     client.cookies.clear()
     assert client.get(f"/staff/responses/{rid}/case-study/preview.pdf").status_code in (303, 401, 403)
+
+
+def test_staff_record_a_withdrawal_and_the_case_study_leaves_the_booklet(app, client, approved):
+    from assess.models import CaseStudy, Response
+    from assess.services.case_studies import booklet_entries
+
+    _, rid, _ = approved
+    log_in(client)
+    page = client.get(f"/staff/responses/{rid}/case-study")
+    client.post(
+        f"/staff/responses/{rid}/case-study",
+        data={"csrf_token": csrf_of(page.text), "motto": "地域とともに", "included": "1", "position": "1"},
+    )
+    registry = app.state.context.definitions.registry
+    with db_of(app) as db:
+        study = db.exec(select(CaseStudy)).one()
+        round_id = db.get(Response, study.response_id).round_id
+        assert len(booklet_entries(db, [round_id], registry)) == 1
+    done = client.post(
+        f"/staff/responses/{rid}/case-study/consent",
+        data={"csrf_token": csrf_of(page.text), "action": "withdraw"},
+    )
+    assert done.headers["location"].endswith("consent=withdrawn")
+    with db_of(app) as db:
+        assert booklet_entries(db, [round_id], registry) == []
+        event = db.exec(select(AuditEvent).where(AuditEvent.action == "consent.withdraw")).one()
+        assert event.actor == "staff@example.org"
+    shown = client.get(f"/staff/responses/{rid}/case-study").text
+    assert 'value="give"' in shown and 'value="withdraw"' not in shown
+    client.post(
+        f"/staff/responses/{rid}/case-study/consent",
+        data={"csrf_token": csrf_of(page.text), "action": "give"},
+    )
+    with db_of(app) as db:
+        assert len(booklet_entries(db, [round_id], registry)) == 1

@@ -34,6 +34,9 @@ def el(tag: str, content: object = None, **attrs: object) -> str:
     return f"<{tag}{_attributes(attrs)}>{escape(_value(content))}</{tag}>"
 
 
+FONT = "Noto Sans CJK JP, Noto Sans, sans-serif"
+
+
 def svg(width: int, height: float, kind: str, title: str, parts: list[str], title_id: str = "") -> Markup:
     """A scalable picture with its title for screen readers."""
     attrs: dict[str, object] = {
@@ -42,6 +45,9 @@ def svg(width: int, height: float, kind: str, title: str, parts: list[str], titl
         "width": "100%",
         "role": "img",
         "class_": kind,
+        # The print's own face: without it the PDF renderer falls back to another font for bold
+        # digits, and embeds (and subsets) a face for a few characters.
+        "font_family": FONT,
     }
     if title_id:
         attrs["aria_labelledby"] = title_id

@@ -23,6 +23,7 @@ from assess.scoring.catalogue import PracticeCatalogue
 from assess.services import demo_photos
 from assess.services.accounts import create_user
 from assess.services.case_studies import save_case_study
+from assess.services.directory import publish_round
 from assess.services.invitations import create_invitation, find_invitation, start_from_invitation
 from assess.services.mail_events import queue_invitations
 from assess.services.photos import add_photo
@@ -33,6 +34,7 @@ from assess.vocab import ActionStatus, PhotoKind, ResponseStatus, ReviewAction, 
 DEMO_EMAIL = "demo-admin@example.org"
 DEMO_PASSWORD = "demo-password-2025"
 QUESTIONNAIRE = "community-sme"
+PUBLISHED = ("saga-2019", "tama-2019")  # rounds the demo puts in the public directory
 DEMO_ROUNDS = [
     dict(
         slug="saga-2019",
@@ -425,6 +427,8 @@ def create_demo(
             queue_invitations(db, round_, DEMO_EMAIL)
     if store is not None:
         _add_pictures(db, store, staff)
+    for slug in PUBLISHED:  # the booklet rounds are in the public directory too
+        publish_round(db, rounds[slug], staff, True)
     return links
 
 

@@ -16,7 +16,13 @@ from assess.presentation.labels import STEP_BUTTONS, profile_labels
 from assess.questionnaire.model import NARRATIVE_KEYS
 from assess.services.actions import plan_rows
 from assess.services.attachments import requested_documents
-from assess.services.case_studies import case_study, company_narrative, consented, save_case_study
+from assess.services.case_studies import (
+    case_study,
+    company_narrative,
+    consented,
+    save_case_study,
+    set_withdrawn,
+)
 from assess.services.companies import similar_companies
 from assess.services.errors import ConsentMissing, DomainError, NotAllowed, message_for
 from assess.services.feedback import questionnaire_of, response_feedback
@@ -222,6 +228,19 @@ def case_save(
             setattr(study, key, value)  # keep what was typed on the page
         return case_page(request, db, response, questionnaire, answers, study, exc.text(locale), 400)
     return redirect(f"/staff/responses/{response_id}/case-study?saved=1")
+
+
+@router.post("/staff/responses/{response_id}/case-study/consent")
+def case_consent(response_id: RowId, staff: StaffDep, form: FormDep, db: DbDep, definitions: DefinitionsDep):
+    """Staff record what the company told them: it withdraws its consent to publish, or gives it
+    again (the company can do either itself on its results page)."""
+    response = _response(db, response_id)
+    questionnaire, answers = questionnaire_of(definitions, response), load_answers(db, response.id)
+    withdrawn = form.get("action") == "withdraw"
+    set_withdrawn(db, response, questionnaire, answers, withdrawn, actor=staff.email)
+    return redirect(
+        f"/staff/responses/{response_id}/case-study?consent={'withdrawn' if withdrawn else 'given'}"
+    )
 
 
 @router.get("/staff/responses/{response_id}/case-study/preview.pdf")
