@@ -2,6 +2,7 @@
 
 import base64
 import io
+import re
 import struct
 import zlib
 
@@ -332,3 +333,16 @@ def test_staff_record_a_withdrawal_and_the_case_study_leaves_the_booklet(app, cl
     )
     with db_of(app) as db:
         assert len(booklet_entries(db, [round_id], registry)) == 1
+
+
+def test_the_editor_flags_text_too_long_for_a_spread_with_the_characters_to_cut(app, client, approved):
+    _, rid, _ = approved
+    log_in(client)
+    page = client.get(f"/staff/responses/{rid}/case-study")
+    assert "notice warning" not in page.text
+    story = "祭りに参加しています。" * 700
+    data = {"csrf_token": csrf_of(page.text), "motto": "地域とともに", "story": story}
+    client.post(f"/staff/responses/{rid}/case-study", data=data)
+    flagged = client.get(f"/staff/responses/{rid}/case-study").text
+    cut = re.search(r"約 ?([0-9]+) ?文字|about ([0-9]+) characters", flagged)
+    assert cut and int(cut.group(1) or cut.group(2)) > 1000

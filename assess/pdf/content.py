@@ -181,9 +181,12 @@ def refit(booklet: Booklet, measured: dict[int, list[float]]) -> bool:
                 continue
             photos = sum(h + CAPTION for h in (layout.lead_mm, layout.rest_mm) if h)
             scale = case["fit"].scale * measured_scale(layout, fills, photos)
-            if abs(scale - case["fit"].scale) > 0.01:
-                region["cases"][i] = laid_out(case, scale)
-                changed = True
+            if abs(scale - case["fit"].scale) <= 0.01:
+                continue
+            again = laid_out(case, scale)
+            region["cases"][i] = again
+            # Text too long for a spread prints the same however it is measured: no new render.
+            changed = changed or again["layout"].printed != layout.printed
     if changed:
         booklet.regions_list = in_print_order(booklet.regions_list)
     return changed

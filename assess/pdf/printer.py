@@ -20,11 +20,13 @@ from assess.pdf.render import (
     render_case,
     render_html,
     render_single,
+    warm_up,
 )
 from assess.presentation.paper import PaperCover
 from assess.presentation.sources import sources_html
 from assess.questionnaire.model import Questionnaire
 from assess.services.actions import plan_rows
+from assess.services.case_studies import included_count
 from assess.services.feedback import response_feedback
 from assess.services.printing import NothingToPrint, PrintFailed, Progress
 from assess.services.progress import progress_for
@@ -62,6 +64,8 @@ class PdfPrinter:
     ) -> tuple[bytes, int]:
         """`for_print`: with bleed and crop marks for the print shop; otherwise tagged for
         screen readers when rendered as one document (see docs/printing.md)."""
+        if single is False or single is None and included_count(db, round_ids) >= SINGLE_BELOW:
+            warm_up()
         booklet = booklet_content(db, round_ids, self.definitions, locale, sources_html())
         booklet.photo_store = self.photo_store
         cases = len(booklet.cases)

@@ -135,6 +135,19 @@ def _pool() -> ProcessPoolExecutor:
     return _POOL
 
 
+def _ready() -> None:
+    """In a worker: load the fonts before the first part arrives."""
+    _fonts()
+
+
+def warm_up() -> None:
+    """Start the workers, and have them load their fonts, while the booklet is being gathered:
+    a worker's start-up is otherwise the first part's wait. Returns at once."""
+    if _POOL is None:
+        for _ in range(WORKERS):
+            _pool().submit(_ready)
+
+
 def _digest(html: str) -> str:
     return hashlib.sha256(html.encode("utf-8")).hexdigest()
 

@@ -57,6 +57,18 @@ class CaseLayout:
     estimate_mm: float  # the content's estimated height at these sizes
     over_chars: int  # characters to cut for the text to fit on a spread (0: it fits)
 
+    @property
+    def printed(self) -> tuple:
+        """What the print depends on (not the estimate)."""
+        return (
+            self.pages,
+            round(self.lead_mm, 1),
+            round(self.rest_mm, 1),
+            self.lead,
+            round(self.chart_mm, 1),
+            self.stacked,
+        )
+
     def fills(self) -> list[float]:
         """The estimated fill of each page."""
         if self.pages == 1:
@@ -172,21 +184,29 @@ def arrange(pages: Sequence[int], first_page: int) -> list[int]:
     each spread opens on an even, left-hand page, starting at page `first_page`. A spread never
     changes which side the next case starts on, a one-page case always does: so a one-page case
     is brought forward when a spread would open on the right, and a spread is brought forward
-    when the one-page cases left could not pair up before it. The given order is kept
-    otherwise; a spread that nothing can align stays where it is."""
+    when the one-page cases before it are odd in number and none after it could even them out.
+    The given order is kept otherwise; a spread that nothing can align stays where it is."""
     waiting, order, page = list(range(len(pages))), [], first_page
     while waiting:
-        ones = [i for i in waiting if pages[i] == 1]
-        spreads = [i for i in waiting if pages[i] == 2]
         take = waiting[0]
-        if page % 2 == 1 and pages[take] == 2 and ones:
-            take = ones[0]
-        elif page % 2 == 0 and pages[take] == 1 and spreads and len(ones) % 2 == 1:
-            take = spreads[0]
+        if pages[take] == 2 and page % 2 == 1:
+            take = next((i for i in waiting if pages[i] == 1), take)
+        elif pages[take] == 1 and page % 2 == 0 and _unpaired(waiting, pages):
+            take = next(i for i in waiting if pages[i] == 2)
         waiting.remove(take)
         order.append(take)
         page += pages[take]
     return order
+
+
+def _unpaired(waiting: list[int], pages: Sequence[int]) -> bool:
+    """Whether the one-page cases before the next spread are odd in number with none after it
+    to even them out: then that spread must come first, or it opens on the right."""
+    spread = next((n for n, i in enumerate(waiting) if pages[i] == 2), None)
+    if spread is None:
+        return False
+    before = sum(1 for i in waiting[:spread] if pages[i] == 1)
+    return before % 2 == 1 and not any(pages[i] == 1 for i in waiting[spread:])
 
 
 def measured_scale(layout: CaseLayout, fills: Sequence[float], photos_mm: float) -> float:

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from assess.db import write_transaction
@@ -126,6 +127,22 @@ def set_withdrawn(
         )
     db.refresh(study)
     return study
+
+
+def included_count(db: Session, round_ids: list[int]) -> int:
+    """At most how many case studies a booklet of these rounds prints (consent is checked only
+    when they are gathered): enough to choose how to render it."""
+    query = (
+        select(func.count(CaseStudy.id))
+        .join(Response, CaseStudy.response_id == Response.id)
+        .where(
+            Response.round_id.in_(round_ids),
+            Response.status == ResponseStatus.APPROVED,
+            CaseStudy.included.is_(True),
+            CaseStudy.withdrawn_at.is_(None),
+        )
+    )
+    return int(db.exec(query).one())
 
 
 def booklet_entries(db: Session, round_ids: list[int], registry: Registry) -> list[BookletEntry]:
