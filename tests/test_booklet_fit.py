@@ -58,6 +58,7 @@ def _case(n: int, locale: str, length: int, photos: list, store: Path) -> dict:
         {"label": a, "score": s} for a, s in (("地域", 70.0), ("環境", 40.0), ("人", 55.0), ("経営", 80.0))
     ]
     case = {
+        "key": n,
         "number": n,
         "company": f"テスト{n}株式会社",
         "motto": "地域とともに百年先へ",

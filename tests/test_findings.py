@@ -16,7 +16,7 @@ from assess.i18n import gettext, ngettext
 from assess.models import Response, Round, StaffUser
 from assess.presentation.findings_charts import count_bars, goal_counts, score_spread
 from assess.scoring import score
-from assess.services.case_studies import save_case_study, set_withdrawn
+from assess.services.case_studies import company_narrative, consented, save_case_study, set_withdrawn
 from assess.services.findings import MIN_GROUP, excerpt, round_findings
 from assess.services.reporting import quartiles
 from assess.services.responses import load_answers, save_answers, start_response, submit
@@ -132,8 +132,12 @@ def respond(
         save_answers(db, response, {k: v for k, v in values.items() if v is not None}, response.revision, q)
         db.refresh(response)
         submit(db, response, q, definitions.practices, response.revision)
-        if approve:
-            act(db, response, db.exec(select(StaffUser)).first(), "approve")
+        if approve:  # and its case study, the company's own words, included when it consented
+            staff = db.exec(select(StaffUser)).first()
+            act(db, response, staff, "approve")
+            answers = load_answers(db, response.id)
+            texts, included = company_narrative(q, answers), bool(consented(q, answers))
+            save_case_study(db, response, staff, q, answers, texts, included, 0)
         return response.id
 
 
@@ -262,6 +266,19 @@ def test_quotes_come_only_from_consented_parts_of_approved_responses_never_withd
         assert secret not in printed
 
 
+def test_quotes_follow_the_case_study_as_staff_edited_and_included_it(app, staff_user):
+    round_ = add_round(app)
+    edited = respond(app, round_.id, "編集テスト", consent=["support"], wish="社名入りの悩み。")
+    left_out = respond(app, round_.id, "除外テスト", consent=["support"], wish="含めない事例の支援。")
+    q = definitions_of(app).registry.get("t", 1)
+    with db_of(app) as db:
+        staff = db.exec(select(StaffUser)).first()
+        for rid, texts, included in ((edited, {"support": "販路の悩み。"}, True), (left_out, {}, False)):
+            response = db.get(Response, rid)
+            save_case_study(db, response, staff, q, load_answers(db, rid), texts, included, 0)
+    assert [quote.text for quote in findings_of(app, [round_.id]).quotes] == ["販路の悩み。"]
+
+
 def test_excerpt_cuts_at_a_sentence_end_or_a_word():
     assert excerpt("短い答えです。\n二行目。") == "短い答えです。 二行目。"
     assert excerpt("一文目です。" + "あ" * 130) == "一文目です。" + "あ" * 113 + "…"  # no end late enough
@@ -342,7 +359,8 @@ def printable(app, staff_user):
         response = db.get(Response, first)
         q = definitions_of(app).registry.get("t", 1)
         staff = db.exec(select(StaffUser)).first()
-        save_case_study(db, response, staff, q, load_answers(db, first), {"motto": "地域とともに"}, True, 0)
+        texts = {"motto": "地域とともに", "support": "販路の相談先がほしい。"}
+        save_case_study(db, response, staff, q, load_answers(db, first), texts, True, 0)
     return round_
 
 

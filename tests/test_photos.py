@@ -346,3 +346,22 @@ def test_the_editor_flags_text_too_long_for_a_spread_with_the_characters_to_cut(
     flagged = client.get(f"/staff/responses/{rid}/case-study").text
     cut = re.search(r"約 ?([0-9]+) ?文字|about ([0-9]+) characters", flagged)
     assert cut and int(cut.group(1) or cut.group(2)) > 1000
+
+
+def test_odd_queries_and_forms_change_nothing_and_never_fail(app, client, approved):
+    token, rid, _ = approved
+    for code in ("file_count", "file_size", "file_quota", "file_question", "form", "x" * 300):
+        assert client.get(f"/s/{token}/photos?pe={code}").status_code == 200
+    log_in(client)
+    page = client.get(f"/staff/responses/{rid}/case-study?pe=file_count&pn=nonsense")
+    assert page.status_code == 200
+    csrf = csrf_of(page.text)
+    bare = client.post(f"/staff/responses/{rid}/case-study/consent", data={"csrf_token": csrf})
+    assert bare.status_code == 303 and "consent=" not in bare.headers["location"]
+    with db_of(app) as db:
+        assert db.exec(select(AuditEvent).where(AuditEvent.action.startswith("consent."))).first() is None
+    # A caption sent as a file is not taken as text.
+    files = {"photo.file": ("a.jpg", jpeg(), "image/jpeg"), "caption_ja": ("c.txt", b"text", "text/plain")}
+    client.post(f"/staff/responses/{rid}/photos", data={"csrf_token": csrf, "consent": "1"}, files=files)
+    with db_of(app) as db:
+        assert db.exec(select(CasePhoto)).one().caption_ja == ""

@@ -60,7 +60,8 @@ class CaseStudy(SQLModel, table=True):
     included: bool = Field(default=False)
     position: int = Field(default=0)
     # Set when the company withdraws its consent to publish: it leaves the public directory at
-    # once and the next booklet; cleared only when the company gives consent again.
+    # once and the next booklet; cleared when the company gives consent again (itself, or
+    # through staff who record what it said).
     withdrawn_at: datetime | None = None
     # The case study's address in the public directory; says nothing of the response.
     public_key: str | None = Field(default=None, max_length=32, unique=True)

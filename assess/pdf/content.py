@@ -93,6 +93,7 @@ def case_view(
     ]
     texts = {key: getattr(study, key) for key in SECTIONS}
     view = {
+        "key": entry.response.id,  # the case study's identity while its number changes
         "number": number,
         "company": company.name if company else "",
         "motto": study.motto if "motto" in allowed else "",
@@ -132,11 +133,11 @@ def case_view(
 def _pictures(photos: list[CasePhoto], locale: str) -> dict:
     logo = next((p for p in photos if p.kind == PhotoKind.LOGO), None)
     return {
-        "logo": {"url": photo_url(logo), "aspect": logo.width / logo.height} if logo else None,
+        "logo": {"url": photo_url(logo), "aspect": _aspect(logo)} if logo else None,
         "photos": [
             {
                 "url": photo_url(p),
-                "aspect": p.width / p.height,
+                "aspect": _aspect(p),
                 "caption": p.caption(locale),
                 "credit": p.credit,
             }
@@ -146,6 +147,11 @@ def _pictures(photos: list[CasePhoto], locale: str) -> dict:
     }
 
 
+def _aspect(photo: CasePhoto) -> float:
+    """Width over height, kept within what a page can show (a restored row may say anything)."""
+    return min(10.0, max(0.1, photo.width / max(photo.height, 1)))
+
+
 def laid_out(case: dict, scale: float = 1.0) -> dict:
     """The case with its layout (presentation.case_layout) and each photo's printed size;
     `scale`: how much taller than estimated its print came out (see `refit`)."""
@@ -153,7 +159,6 @@ def laid_out(case: dict, scale: float = 1.0) -> dict:
         motto=case["motto"],
         texts=[text for _, text in case["sections"]],
         photos=[p["aspect"] for p in case["photos"]],
-        logo=case["logo"] is not None,
         goals=case["goals"],
         reasons=case["reasons"],
         targets=[f"{t['code']} {t['text']}" for t in case["targets"]],
@@ -174,22 +179,25 @@ def refit(booklet: Booklet, measured: dict[int, list[float]]) -> bool:
     fill of each page it took), with its heights scaled by what the print showed; whether any
     changed (then the booklet is rendered again)."""
     changed = False
+    before = [c["key"] for c in booklet.cases]
     for region in booklet.regions_list:
         for i, case in enumerate(region["cases"]):
             layout, fills = case["layout"], measured.get(case["number"])
+            if fills:
+                case["printed_pages"] = len(fills)
             if not fills or not needs_refit(layout, fills):
                 continue
             photos = sum(h + CAPTION for h in (layout.lead_mm, layout.rest_mm) if h)
             scale = case["fit"].scale * measured_scale(layout, fills, photos)
             if abs(scale - case["fit"].scale) <= 0.01:
                 continue
-            again = laid_out(case, scale)
+            again = {**laid_out(case, scale), "printed_pages": None}
             region["cases"][i] = again
             # Text too long for a spread prints the same however it is measured: no new render.
             changed = changed or again["layout"].printed != layout.printed
-    if changed:
-        booklet.regions_list = in_print_order(booklet.regions_list)
-    return changed
+    # Arranged again with what printed: text too long for a spread can move the spreads after it.
+    booklet.regions_list = in_print_order(booklet.regions_list)
+    return changed or [c["key"] for c in booklet.cases] != before
 
 
 def booklet_content(
@@ -228,6 +236,11 @@ def single_case(db: Session, response: Response, definitions: Definitions, local
     return _booklet([round_], locale, Markup(""), [region])
 
 
+def _pages(case: dict) -> int:
+    """The pages a case study takes: as printed when it has been, else as planned."""
+    return case.get("printed_pages") or case["layout"].pages
+
+
 def in_print_order(regions: list[dict]) -> list[dict]:
     """Each region's case studies arranged so that spreads open on a left-hand page, then
     numbered in that order. The front matter has an even number of pages (render.py pads it),
@@ -236,12 +249,12 @@ def in_print_order(regions: list[dict]) -> list[dict]:
     for region in regions:
         page += 1  # the divider
         cases = region["cases"]
-        order = arrange([c["layout"].pages for c in cases], page)
+        order = arrange([_pages(c) for c in cases], page)
         region["cases"] = [cases[i] for i in order]
         for case in region["cases"]:
             number += 1
             case["number"] = number
-            page += case["layout"].pages
+            page += _pages(case)
     return regions
 
 

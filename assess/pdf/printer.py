@@ -110,13 +110,11 @@ class PdfPrinter:
         )
         return render_html(html, stylesheets=("print.css", "report.css"))[0]
 
-    def case_preview(self, db: Session, response: Response, locale: str) -> tuple[bytes, int]:
-        """The response's case study as it would print, and the characters to cut for it to
-        fit a spread (0 when it fits)."""
+    def case_preview(self, db: Session, response: Response, locale: str) -> bytes:
+        """The response's case study as it would print."""
         booklet = single_case(db, response, self.definitions, locale)
         booklet.photo_store = self.photo_store
-        pdf = render_case(self.env, i18n_context(locale), booklet)
-        return pdf, booklet.cases[0]["layout"].over_chars
+        return render_case(self.env, i18n_context(locale), booklet)
 
     def case_overlong(self, db: Session, response: Response, locale: str) -> int:
         """The characters to cut from a case study for it to fit a spread, from its layout's

@@ -38,7 +38,8 @@ WORKERS = max(1, min(2, os.cpu_count() or 1))
 # Case studies per separately rendered part: fewer parts repeat fewer fonts and
 # start-up costs; smaller ones re-render less when one case study changes.
 CHUNK_CASES = 10
-_CACHE: OrderedDict[str, tuple[bytes, int, dict]] = OrderedDict()
+# A part's digest → its PDF, page count, anchors' pages and pages' fill (see render_html).
+_CACHE: OrderedDict[str, tuple[bytes, int, dict, list]] = OrderedDict()
 CACHE_SIZE = 2000
 _POOL: ProcessPoolExecutor | None = None
 # Screen output is tagged for screen readers (structure tree, alt texts, /Lang, title shown).
@@ -171,7 +172,7 @@ def start_parts(
 
 def finish_parts(
     started: dict, names: dict[object, str], progress: Callable[[int], None] | None = None
-) -> dict[object, tuple[bytes, int, dict]]:
+) -> dict[object, tuple[bytes, int, dict, list]]:
     out = {}
     for key, (digest, pending) in started.items():
         if isinstance(pending, tuple):
@@ -199,7 +200,7 @@ def render_parts(
     progress: Callable[[int], None] | None = None,
     photo_store: Path | None = None,
     stylesheets: tuple[str, ...] = (),
-) -> dict[object, tuple[bytes, int, dict]]:
+) -> dict[object, tuple[bytes, int, dict, list]]:
     return finish_parts(start_parts(htmls, photo_store, stylesheets), names, progress)
 
 

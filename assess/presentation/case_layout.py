@@ -35,7 +35,6 @@ class CaseContent:
     motto: str = ""
     texts: Sequence[str] = ()  # the narrative parts printed, in order
     photos: Sequence[float] = ()  # width / height of each photo, in order
-    logo: bool = False
     goals: int = 0
     reasons: Sequence[str] = ()
     targets: Sequence[str] = ()
@@ -68,12 +67,6 @@ class CaseLayout:
             round(self.chart_mm, 1),
             self.stacked,
         )
-
-    def fills(self) -> list[float]:
-        """The estimated fill of each page."""
-        if self.pages == 1:
-            return [self.estimate_mm / PAGE_H]
-        return [1.0, max(0.0, self.estimate_mm - PAGE_H) / PAGE_H]
 
 
 def units(text: str) -> float:
@@ -180,7 +173,9 @@ def _chars_for(mm: float) -> int:
 
 
 def arrange(pages: Sequence[int], first_page: int) -> list[int]:
-    """The order to print case studies in (indexes into `pages`, each case's page count), so that
+    """The order to print case studies in (indexes into `pages`, each case's page count: 1, 2, or
+    more for text too long for a spread, which then counts as one page or a spread by its
+    parity), so that
     each spread opens on an even, left-hand page, starting at page `first_page`. A spread never
     changes which side the next case starts on, a one-page case always does: so a one-page case
     is brought forward when a spread would open on the right, and a spread is brought forward
@@ -189,10 +184,10 @@ def arrange(pages: Sequence[int], first_page: int) -> list[int]:
     waiting, order, page = list(range(len(pages))), [], first_page
     while waiting:
         take = waiting[0]
-        if pages[take] == 2 and page % 2 == 1:
-            take = next((i for i in waiting if pages[i] == 1), take)
-        elif pages[take] == 1 and page % 2 == 0 and _unpaired(waiting, pages):
-            take = next(i for i in waiting if pages[i] == 2)
+        if pages[take] % 2 == 0 and page % 2 == 1:
+            take = next((i for i in waiting if pages[i] % 2 == 1), take)
+        elif pages[take] % 2 == 1 and page % 2 == 0 and _unpaired(waiting, pages):
+            take = next(i for i in waiting if pages[i] % 2 == 0)
         waiting.remove(take)
         order.append(take)
         page += pages[take]
@@ -202,11 +197,11 @@ def arrange(pages: Sequence[int], first_page: int) -> list[int]:
 def _unpaired(waiting: list[int], pages: Sequence[int]) -> bool:
     """Whether the one-page cases before the next spread are odd in number with none after it
     to even them out: then that spread must come first, or it opens on the right."""
-    spread = next((n for n, i in enumerate(waiting) if pages[i] == 2), None)
+    spread = next((n for n, i in enumerate(waiting) if pages[i] % 2 == 0), None)
     if spread is None:
         return False
-    before = sum(1 for i in waiting[:spread] if pages[i] == 1)
-    return before % 2 == 1 and not any(pages[i] == 1 for i in waiting[spread:])
+    before = sum(1 for i in waiting[:spread] if pages[i] % 2 == 1)
+    return before % 2 == 1 and not any(pages[i] % 2 == 1 for i in waiting[spread:])
 
 
 def measured_scale(layout: CaseLayout, fills: Sequence[float], photos_mm: float) -> float:

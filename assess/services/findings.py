@@ -307,25 +307,27 @@ def excerpt(text: str, limit: int = QUOTE_LENGTH) -> str:
 
 
 def _quotes(db: Session, people: list[_Participant], locale: str) -> list[Quote]:
-    """At most MAX_QUOTES, one per company, only of approved responses, only from a narrative
-    part the company consented to publish, never from a withdrawn case study."""
+    """At most MAX_QUOTES, one per company, under the booklet's own rules: approved responses
+    whose case study staff included and the company has not withdrawn, only from a narrative
+    part it consented to publish, in the case study's text as staff edited it."""
     approved = [p for p in people if p.response.status == ResponseStatus.APPROVED]
-    withdrawn = set(
-        db.exec(
-            select(CaseStudy.response_id).where(
+    studies = {
+        study.response_id: study
+        for study in db.exec(
+            select(CaseStudy).where(
                 CaseStudy.response_id.in_([p.response.id for p in approved]),
-                CaseStudy.withdrawn_at.is_not(None),
+                CaseStudy.included.is_(True),
+                CaseStudy.withdrawn_at.is_(None),
             )
         )
-    )
-    roles = ("consent.publication", *(f"narrative.{part}" for part in QUOTE_PARTS))
-    answers = _answers(db, approved, roles)
+    }
+    answers = _answers(db, approved, ("consent.publication",))
     quotes: list[Quote] = []
     for p in approved:
-        given = answers[p.response.id]
-        if p.response.id in withdrawn or not publishable(p.questionnaire, given, None):
+        given, study = answers[p.response.id], studies.get(p.response.id)
+        if study is None or not publishable(p.questionnaire, given, study):
             continue
-        quote = _quote(p, given, locale)
+        quote = _quote(p, given, study, locale)
         if quote and quote.text not in {q.text for q in quotes}:
             quotes.append(quote)
         if len(quotes) == MAX_QUOTES:
@@ -333,12 +335,11 @@ def _quotes(db: Session, people: list[_Participant], locale: str) -> list[Quote]
     return quotes
 
 
-def _quote(p: _Participant, answers: dict[str, Any], locale: str) -> Quote | None:
+def _quote(p: _Participant, answers: dict[str, Any], study: CaseStudy, locale: str) -> Quote | None:
     allowed = consented(p.questionnaire, answers)
     for part in QUOTE_PARTS:
-        question = p.questionnaire.roles.get(f"narrative.{part}")
-        value = answers.get(question.id) if question else None
-        if part in allowed and isinstance(value, str) and value.strip():
+        value = getattr(study, part)
+        if part in allowed and value.strip():
             return Quote(excerpt(value), gettext(locale, NARRATIVE_NAMES[part]), _attribution(p, locale))
     return None
 

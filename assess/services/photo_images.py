@@ -43,8 +43,8 @@ class AnimatedImage(InvalidInput):
 class ColoursUnconvertible(InvalidInput):
     code = "photo_colours"
     message = N_(
-        "The image's colours ({mode}) cannot be converted for print and screen (sRGB). Save it as an "
-        "RGB JPEG or PNG and choose it again."
+        "The image's colours cannot be converted for print and screen (sRGB): it may be a CMYK file "
+        "whose colour profile is damaged. Save it as an RGB JPEG or PNG and choose it again."
     )
 
 
@@ -105,7 +105,7 @@ def _srgb(image: Image.Image, icc: bytes | None) -> Image.Image:
     if image.mode in ("P", "PA", "LA", "1", "I;16", "I", "F") or (image.mode == "L" and alpha):
         image = image.convert("RGBA" if alpha else "RGB")
     if image.mode not in ("RGB", "RGBA", "L", "CMYK"):
-        raise ColoursUnconvertible(mode=image.mode)
+        raise ColoursUnconvertible()
     if icc:
         try:
             profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
@@ -115,7 +115,7 @@ def _srgb(image: Image.Image, icc: bytes | None) -> Image.Image:
                 return converted
         except (ImageCms.PyCMSError, OSError, ValueError):
             if image.mode == "CMYK":  # without its profile, a CMYK photo's colours are guesses
-                raise ColoursUnconvertible(mode=image.mode) from None
+                raise ColoursUnconvertible() from None
     # No profile: RGB and grey are taken as sRGB, CMYK by Pillow's plain conversion.
     return image.convert("RGBA" if image.mode == "RGBA" else "RGB")
 

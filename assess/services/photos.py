@@ -34,9 +34,6 @@ MAX_PHOTO_BODY = MAX_PHOTO_BYTES + MB  # a request may announce this much (the f
 PHOTO_UPLOAD_PATH = re.compile(r"^/(staff/responses/[0-9]+|s/[^/]+)/photos$")
 MAX_PER_KIND = {PhotoKind.PHOTO: 3, PhotoKind.LOGO: 1}
 CAPTION_MAX, CREDIT_MAX = 200, 100
-# What an upload of a photo may hold is checked against the room the store gives a response;
-# a normalised photo is well under 2 MB, so this leaves evidence its own allowance.
-ROOM = MAX_PHOTO_BYTES
 
 
 class PhotoTooLarge(TooLarge):
@@ -70,10 +67,14 @@ class CaptionTooLong(InvalidInput):
     message = N_("A caption may have up to {caption} characters and a credit up to {credit}.")
 
 
+# What adding a photo can be refused with besides its own refusals (from the shared upload code).
+SHARED_REFUSALS = ("file_empty", "file_name", "file_pixels", "file_image")
+
+
 def refusal_text(code: str, locale: str) -> str:
-    """The message for a refusal's code, with the limits filled in; "" for an unknown code."""
+    """The message for a photo refusal's code, with the limits filled in; "" for any other code."""
     kind = DomainError.kinds.get(code)
-    if kind is None:
+    if kind is None or not (code.startswith("photo_") or code in SHARED_REFUSALS):
         return ""
     return gettext(locale, kind.message, **refusal_limits())
 
@@ -85,7 +86,6 @@ def refusal_limits() -> dict[str, object]:
         "megapixels": MAX_PIXELS // 1_000_000,
         "caption": CAPTION_MAX,
         "credit": CREDIT_MAX,
-        "mode": "CMYK",
     }
 
 
@@ -144,7 +144,9 @@ def add_photo(
     check_name(filename)
     _check_room(db, response.id, kind)
     folder = store / str(response.id)
-    received = receive(source, folder, ROOM, MAX_PHOTO_BYTES, PhotoTooLarge(**refusal_limits()), _photo_type)
+    # Photos are outside the evidence quota: four normalised images take a few MB at most.
+    too_large = PhotoTooLarge(**refusal_limits())
+    received = receive(source, folder, MAX_PHOTO_BYTES, MAX_PHOTO_BYTES, too_large, _photo_type)
     final = folder / secrets.token_hex(16)
     try:
         shape = normalise(received.path, final, kind)
@@ -204,12 +206,8 @@ def _record(db: Session, photo: CasePhoto) -> CasePhoto:
     return photo
 
 
-def update_photo(
-    db: Session, photo: CasePhoto, texts: tuple[str, str, str], actor: str, position: int | None = None
-) -> CasePhoto:
+def update_photo(db: Session, photo: CasePhoto, texts: tuple[str, str, str], actor: str) -> CasePhoto:
     photo.caption_ja, photo.caption_en, photo.credit = check_texts(*texts)
-    if position is not None:
-        photo.position = position
     with write_transaction(db):
         db.add(photo)
         audit(db, actor or COMPANY, "photo.edit", "response", photo.response_id, detail=f"photo {photo.id}")
@@ -228,10 +226,6 @@ def delete_photo(db: Session, store: Path, photo: CasePhoto, actor: str) -> None
 
 
 PHOTO_TYPES = {JPEG: b"\xff\xd8\xff", PNG: b"\x89PNG\r\n\x1a\n"}
-
-
-def photo_path(store: Path, photo: CasePhoto) -> Path:
-    return path_of(store, photo.stored)
 
 
 def stored_path(store: Path, key: str) -> Path | None:

@@ -49,9 +49,8 @@ class Printer(Protocol):
         """One company's feedback report; `with_details` adds the per-question appendix."""
         ...
 
-    def case_preview(self, db: Session, response: Response, locale: str) -> tuple[bytes, int]:
-        """A case study's pages as they would print, and how many characters to cut for it to
-        fit a two-page spread (0 when it fits)."""
+    def case_preview(self, db: Session, response: Response, locale: str) -> bytes:
+        """A case study's pages as they would print."""
         ...
 
     def case_overlong(self, db: Session, response: Response, locale: str) -> int:

@@ -24,7 +24,6 @@ def photo_panel(request: Request, db: Session, response: Response, action: str) 
         "action": action,
         "room": {str(kind): MAX_PER_KIND[kind] - counts[kind] for kind in PhotoKind},
         "error": refusal_text(query.get("pe", ""), request.state.locale),
-        "error_photo": query.get("pid", ""),
         "notice": query.get("pn", "") if query.get("pn", "") in NOTICES else "",
         "limits": refusal_limits(),
     }

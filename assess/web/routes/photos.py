@@ -34,7 +34,9 @@ FILE_FIELD = "photo.file"
 
 
 def _texts(form) -> tuple[str, str, str]:
-    return tuple(str(form.get(k, "")) for k in ("caption_ja", "caption_en", "credit"))  # type: ignore[return-value]
+    """Caption (ja, en) and credit; a field sent as anything but text counts as empty."""
+    values = [form.get(k, "") for k in ("caption_ja", "caption_en", "credit")]
+    return tuple(v if isinstance(v, str) else "" for v in values)  # type: ignore[return-value]
 
 
 def _kind(form) -> PhotoKind:
@@ -62,7 +64,7 @@ def _change(db: Session, request: Request, photo: CasePhoto, form, actor: str) -
             return "pn=deleted"
         update_photo(db, photo, _texts(form), actor)
     except DomainError as exc:
-        return f"pe={exc.code}&pid={photo.id}"
+        return f"pe={exc.code}"
     return "pn=saved"
 
 
@@ -103,9 +105,9 @@ def company_upload(request: Request, token: str, form: FormDep, db: DbDep, defin
 def company_change(
     request: Request, token: str, photo_id: RowId, form: FormDep, db: DbDep, definitions: DefinitionsDep
 ):
-    response, _, _ = _company_response(db, definitions, token)
+    response, _, allowed = _company_response(db, definitions, token)
     photo = find_photo(db, photo_id, response.id)
-    if photo is None:
+    if photo is None or not allowed:  # after a withdrawal the company changes nothing here
         raise HTTPException(404)
     return redirect(f"/s/{token}/photos?{_change(db, request, photo, form, '')}")
 

@@ -235,8 +235,11 @@ def case_consent(response_id: RowId, staff: StaffDep, form: FormDep, db: DbDep, 
     """Staff record what the company told them: it withdraws its consent to publish, or gives it
     again (the company can do either itself on its results page)."""
     response = _response(db, response_id)
+    action = form.get("action")
+    if action not in ("withdraw", "give"):  # a form without the choice changes nothing
+        return redirect(f"/staff/responses/{response_id}/case-study")
     questionnaire, answers = questionnaire_of(definitions, response), load_answers(db, response.id)
-    withdrawn = form.get("action") == "withdraw"
+    withdrawn = action == "withdraw"
     set_withdrawn(db, response, questionnaire, answers, withdrawn, actor=staff.email)
     return redirect(
         f"/staff/responses/{response_id}/case-study?consent={'withdrawn' if withdrawn else 'given'}"
@@ -246,7 +249,7 @@ def case_consent(response_id: RowId, staff: StaffDep, form: FormDep, db: DbDep, 
 @router.get("/staff/responses/{response_id}/case-study/preview.pdf")
 def case_preview(response_id: RowId, staff: StaffDep, db: DbDep, printer: PrinterDep, locale: LocaleDep):
     """The case study's pages as they will print, shown inside the editor's frame."""
-    pdf, _ = printer.case_preview(db, _response(db, response_id), locale)
+    pdf = printer.case_preview(db, _response(db, response_id), locale)
     return HttpResponse(
         pdf,
         media_type="application/pdf",

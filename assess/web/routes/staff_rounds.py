@@ -144,7 +144,10 @@ def round_detail(
 @router.post("/staff/rounds/{round_id}/publish")
 def publish(round_id: RowId, staff: StaffDep, form: FormDep, db: DbDep):
     """Put the round's case studies in the public directory, or take them out."""
-    publish_round(db, get_round(db, round_id), staff, form.get("published") == "1")
+    choice = form.get("published")
+    if choice not in ("0", "1"):  # a form without the choice changes nothing
+        return redirect(f"/staff/rounds/{round_id}#directory")
+    publish_round(db, get_round(db, round_id), staff, choice == "1")
     return redirect(f"/staff/rounds/{round_id}#directory")
 
 
