@@ -142,8 +142,9 @@ def _one_page(content: CaseContent) -> CaseLayout | None:
 
 
 def _widest_chart(content: CaseContent, room: float) -> float:
-    per_mm = (52 + 34 * content.chart_rows) / 520
-    return max(CHART_MIN, min(CHART_MAX, (room - 6) / per_mm if per_mm else CHART_MAX))
+    """The widest the chart can be drawn in `room` mm of height (see _chart_mm)."""
+    per_mm = (52 + 34 * content.chart_rows) / 520 * content.scale
+    return max(CHART_MIN, min(CHART_MAX, (room - 6 * content.scale) / per_mm if per_mm else CHART_MAX))
 
 
 def _spread(content: CaseContent) -> CaseLayout:
