@@ -152,9 +152,10 @@ def _aspect(photo: CasePhoto) -> float:
     return min(10.0, max(0.1, photo.width / max(photo.height, 1)))
 
 
-def laid_out(case: dict, scale: float = 1.0) -> dict:
+def laid_out(case: dict, scale: float = 1.0, balance: bool = True) -> dict:
     """The case with its layout (presentation.case_layout) and each photo's printed size;
-    `scale`: how much taller than estimated its print came out (see `refit`)."""
+    `scale`: how much taller than estimated its print came out (see `refit`); `balance`: False
+    when a balanced spread left its second page short."""
     content = CaseContent(
         motto=case["motto"],
         texts=[text for _, text in case["sections"]],
@@ -167,6 +168,7 @@ def laid_out(case: dict, scale: float = 1.0) -> dict:
         ],
         chart_rows=case["chart_rows"],
         scale=scale,
+        balance=balance,
     )
     layout = plan(content)
     rows = [(case["photos"][: layout.lead], layout.lead_mm), (case["photos"][layout.lead :], layout.rest_mm)]
@@ -189,9 +191,11 @@ def refit(booklet: Booklet, measured: dict[int, list[float]]) -> bool:
                 continue
             photos = sum(h + CAPTION for h in (layout.lead_mm, layout.rest_mm) if h)
             scale = case["fit"].scale * measured_scale(layout, fills, photos)
-            if abs(scale - case["fit"].scale) <= 0.01:
+            # A balanced spread whose second page came out short lets its text run on instead.
+            balance = case["fit"].balance and not (layout.balanced and len(fills) == 2)
+            if abs(scale - case["fit"].scale) <= 0.01 and balance == case["fit"].balance:
                 continue
-            again = {**laid_out(case, scale), "printed_pages": None}
+            again = {**laid_out(case, scale, balance), "printed_pages": None}
             region["cases"][i] = again
             # Text too long for a spread prints the same however it is measured: no new render.
             changed = changed or again["layout"].printed != layout.printed

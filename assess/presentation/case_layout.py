@@ -43,6 +43,7 @@ class CaseContent:
     # How much taller than estimated the printed text came out (see pdf.render's refitting):
     # every height but the photos' is multiplied by it.
     scale: float = 1.0
+    balance: bool = True  # False once a balanced spread printed with its second page short
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,9 @@ class CaseLayout:
     stacked: bool  # the chart under the SDGs, full width, rather than beside them
     estimate_mm: float  # the content's estimated height at these sizes
     over_chars: int  # characters to cut for the text to fit on a spread (0: it fits)
+    # A spread whose text fits its first page: the second page starts with the other photos,
+    # so both pages are filled rather than the text running on.
+    balanced: bool = False
 
     @property
     def printed(self) -> tuple:
@@ -66,6 +70,7 @@ class CaseLayout:
             self.lead,
             round(self.chart_mm, 1),
             self.stacked,
+            self.balanced,
         )
 
 
@@ -84,13 +89,23 @@ def text_mm(text: str, width: float, pt: float, leading: float, para_gap: float 
 
 def _fixed_mm(content: CaseContent) -> float:
     """Everything but the photos, the goal tiles and the chart."""
+    return _story_mm(content) + _rest_mm(content)
+
+
+def _story_mm(content: CaseContent) -> float:
+    """The heading, the motto and the narrative texts."""
     head = 20 + (text_mm(content.motto, TEXT_W - 16, 13, 1.5) + 8 if content.motto else 0)
     body = sum(9.7 + text_mm(t, TEXT_W, 10, 1.7, 2.5) for t in content.texts)
+    return (head + body) * content.scale
+
+
+def _rest_mm(content: CaseContent) -> float:
+    """The action plan, and the reasons and targets under the goal tiles."""
     actions = sum(text_mm(a, TEXT_W - 22, 9, 1.6) + 1 for a in content.actions)
     actions += 11 if content.actions else 0
     reasons = sum(text_mm(r, TEXT_W - 5, 9, 1.55) + 0.4 for r in content.reasons)
     targets = sum(text_mm(t, TEXT_W - 5, 8.5, 1.55) + 0.8 for t in content.targets)
-    return (head + body + actions + 16 + reasons + targets) * content.scale
+    return (actions + 16 + reasons + targets) * content.scale
 
 
 def _tiles_mm(content: CaseContent) -> float:
@@ -148,7 +163,34 @@ def _widest_chart(content: CaseContent, room: float) -> float:
 
 
 def _spread(content: CaseContent) -> CaseLayout:
-    """Two pages: the first photo large on the first page, the others in a row on the second."""
+    """Two pages: balanced when the story fits the first, else the text runs on."""
+    return (_balanced(content) if content.balance else None) or _running(content)
+
+
+def _balanced(content: CaseContent) -> CaseLayout | None:
+    """The story and the first photo on the first page; the other photos, the plan and the SDGs
+    with a chart as wide as the room left on the second."""
+    aspects = list(content.photos)
+    lead_max, rest_max = min(LEAD_MAX, _row_max(aspects[:1])), min(PHOTO_MAX, _row_max(aspects[1:]))
+    first = _story_mm(content) + (CAPTION if aspects else 0.0)
+    second = _rest_mm(content) + _tiles_mm(content) + 3 + (CAPTION if aspects[1:] else 0.0)
+    lead_min, rest_min = min(PHOTO_MIN, lead_max), min(PHOTO_MIN, rest_max)
+    smallest = second + (rest_min if aspects[1:] else 0.0) + _chart_mm(content, CHART_MIN)
+    largest = second + (rest_max if aspects[1:] else 0.0) + _chart_mm(content, CHART_MAX)
+    if first + (lead_min if aspects else 0.0) > FIT * PAGE_H or smallest > FIT * PAGE_H:
+        return None
+    if largest < MIN_FILL * PAGE_H + 25:  # the second page could not be filled: let the text run
+        return None
+    lead = max(lead_min, min(lead_max, FILL_AIM * PAGE_H - first)) if aspects else 0.0
+    room = FILL_AIM * PAGE_H - second - _chart_mm(content, CHART_MIN)
+    rest = max(rest_min, min(rest_max, room)) if aspects[1:] else 0.0
+    chart_w = _widest_chart(content, FILL_AIM * PAGE_H - second - rest)
+    total = first + lead + second + rest + _chart_mm(content, chart_w)
+    return CaseLayout(2, lead, rest, 1 if aspects else 0, chart_w, True, total, 0, balanced=True)
+
+
+def _running(content: CaseContent) -> CaseLayout:
+    """The first photo large on the first page, the others in a row after the text."""
     aspects = list(content.photos)
     lead_aspects, rest = aspects[:1], aspects[1:]
     chart_w = _side_chart(content)
@@ -208,8 +250,11 @@ def _unpaired(waiting: list[int], pages: Sequence[int]) -> bool:
 def measured_scale(layout: CaseLayout, fills: Sequence[float], photos_mm: float) -> float:
     """How much taller than estimated a printed case study came out, from the fill of each of
     its pages; `photos_mm`: the height its photos took (not estimated, so not scaled)."""
-    # A page that broke early still took its whole height.
+    # A page that broke early still took its whole height (but for the forced break of a
+    # balanced spread, where the second page starts whatever the first holds).
     printed = ((len(fills) - 1) + fills[-1]) * PAGE_H if fills else 0.0
+    if layout.balanced and len(fills) == 2:
+        printed = sum(fills) * PAGE_H
     estimated = layout.estimate_mm - photos_mm
     return max(0.8, min(2.0, (printed - photos_mm) / estimated)) if estimated > 0 else 1.0
 
@@ -219,5 +264,5 @@ def needs_refit(layout: CaseLayout, fills: Sequence[float]) -> bool:
     last of a spread excepted) under the least fill."""
     if len(fills) != layout.pages:
         return True
-    checked = fills if layout.pages == 1 else fills[:1]
+    checked = fills if layout.pages == 1 or layout.balanced else fills[:1]
     return any(f < MIN_FILL for f in checked)
