@@ -129,18 +129,34 @@ def set_withdrawn(
     return study
 
 
+def printable():
+    """What a case study needs to be printed and shown in the directory, besides the company's
+    consent in its answers: approved, included by staff, not withdrawn. One rule for both."""
+    return (
+        Response.status == ResponseStatus.APPROVED,
+        CaseStudy.included.is_(True),
+        CaseStudy.withdrawn_at.is_(None),
+    )
+
+
+def entries_query():
+    """Case studies with their response, company and round (see `printable`)."""
+    return (
+        select(CaseStudy, Response, Company, Round)
+        .join(Response, CaseStudy.response_id == Response.id)
+        .join(Round, Response.round_id == Round.id)
+        .join(Company, Response.company_id == Company.id, isouter=True)
+        .where(*printable())
+    )
+
+
 def included_count(db: Session, round_ids: list[int]) -> int:
     """At most how many case studies a booklet of these rounds prints (consent is checked only
     when they are gathered): enough to choose how to render it."""
     query = (
         select(func.count(CaseStudy.id))
         .join(Response, CaseStudy.response_id == Response.id)
-        .where(
-            Response.round_id.in_(round_ids),
-            Response.status == ResponseStatus.APPROVED,
-            CaseStudy.included.is_(True),
-            CaseStudy.withdrawn_at.is_(None),
-        )
+        .where(Response.round_id.in_(round_ids), *printable())
     )
     return int(db.exec(query).one())
 
@@ -148,16 +164,8 @@ def included_count(db: Session, round_ids: list[int]) -> int:
 def booklet_entries(db: Session, round_ids: list[int], registry: Registry) -> list[BookletEntry]:
     """Approved, included case studies of the rounds whose company (still) consents, in booklet order."""
     rows = db.exec(
-        select(CaseStudy, Response, Company, Round)
-        .join(Response, CaseStudy.response_id == Response.id)
-        .join(Round, Response.round_id == Round.id)
-        .join(Company, Response.company_id == Company.id, isouter=True)
-        .where(
-            Response.round_id.in_(round_ids),
-            Response.status == ResponseStatus.APPROVED,
-            CaseStudy.included.is_(True),
-            CaseStudy.withdrawn_at.is_(None),
-        )
+        entries_query()
+        .where(Response.round_id.in_(round_ids))
         .order_by(Round.id, CaseStudy.position, Response.id)
     ).all()
     entries = []

@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 
 from assess.db import write_transaction
 from assess.i18n import N_, gettext
-from assess.models import CasePhoto, CaseStudy, Company, Response, Round, StaffUser, utcnow
+from assess.models import CasePhoto, CaseStudy, Response, Round, StaffUser, utcnow
 from assess.presentation.charts import area_chart, goal_tiles
 from assess.presentation.explain import maturity_levels
 from assess.presentation.labels import NARRATIVE_NAMES
@@ -34,13 +34,14 @@ from assess.services.case_studies import (
     BookletEntry,
     booklet_entries,
     consented,
+    entries_query,
     new_public_key,
     set_withdrawn,
 )
 from assess.services.photos import find_photo, photos_by_response
 from assess.services.responses import load_answers
 from assess.services.startup import Definitions
-from assess.vocab import PhotoKind, ResponseStatus
+from assess.vocab import PhotoKind
 
 SECTIONS = ("story", "initiatives", "challenges", "support")  # under their headings, in this order
 
@@ -239,17 +240,8 @@ def visible_entry(db: Session, round_slug: str, public_key: str, registry: Regis
     """The case study at this public address if the directory shows it. The same rules as
     services.case_studies.booklet_entries, for one case study of a published round."""
     row = db.exec(
-        select(CaseStudy, Response, Company, Round)
-        .join(Response, CaseStudy.response_id == Response.id)
-        .join(Round, Response.round_id == Round.id)
-        .join(Company, Response.company_id == Company.id, isouter=True)
-        .where(
-            Round.slug == round_slug,
-            Round.published_at.is_not(None),
-            CaseStudy.public_key == public_key,
-            Response.status == ResponseStatus.APPROVED,
-            CaseStudy.included.is_(True),
-            CaseStudy.withdrawn_at.is_(None),
+        entries_query().where(
+            Round.slug == round_slug, Round.published_at.is_not(None), CaseStudy.public_key == public_key
         )
     ).first()
     if row is None:
