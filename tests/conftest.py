@@ -23,12 +23,13 @@ def pytest_collection_modifyitems(config, items):
     """Tests marked `own_database` make their own SQLite database whatever the run: they
     are identical in the PostgreSQL run, so they run once, in the SQLite run. So do the
     browser tests: they check what Chromium shows and does, while what they store goes
-    through the services the in-process tests run on both databases."""
+    through the services the in-process tests run on both databases; and the `renders`
+    tests, which check what a printed page looks like."""
     if not TEST_DB.startswith("postgresql"):
         return
     skip = pytest.mark.skip(reason="runs once, in the SQLite run")
     for item in items:
-        if item.get_closest_marker("own_database") or item.get_closest_marker("browser"):
+        if any(item.get_closest_marker(name) for name in ("own_database", "browser", "renders")):
             item.add_marker(skip)
 
 

@@ -364,6 +364,7 @@ def printable(app, staff_user):
     return round_
 
 
+@pytest.mark.renders
 @pytest.mark.parametrize("single", [True, False])
 def test_the_booklet_prints_the_chapter_after_the_contents(app, printable, single):
     for locale, text, other in (("ja", FINDINGS_JA, FINDINGS_EN), ("en", FINDINGS_EN, FINDINGS_JA)):

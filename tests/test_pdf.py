@@ -99,6 +99,7 @@ def test_booklet_contents_numbers_and_consent(app, printed, single):
     )
 
 
+@pytest.mark.renders
 def test_booklet_pages_look_right(app, printed, tmp_path):
     round_, _ = printed
     with session(app.state.context.engine) as db:

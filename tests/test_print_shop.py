@@ -83,6 +83,7 @@ def figure_texts(element) -> list[str]:
     return found
 
 
+@pytest.mark.renders
 @pytest.mark.parametrize("single", [True, False])
 def test_the_print_shop_file_bleeds_has_crop_marks_and_embeds_every_font(app, two_cases, tmp_path, single):
     screen = booklet(app, two_cases, single=single)
@@ -111,6 +112,7 @@ def test_the_print_shop_file_bleeds_has_crop_marks_and_embeds_every_font(app, tw
     )
 
 
+@pytest.mark.renders
 @pytest.mark.parametrize("locale", ["ja", "en"])
 def test_the_screen_booklet_is_tagged_for_screen_readers(app, two_cases, tmp_path, locale):
     pdf = booklet(app, two_cases, locale)
