@@ -322,9 +322,9 @@ def test_photos_are_downloads_kept_by_their_digest(app, client, companies):
     assert reply.headers["x-content-type-options"] == "nosniff"
     assert reply.headers["content-disposition"].startswith("attachment; filename=")
     assert reply.headers["content-security-policy"] == "default-src 'none'; sandbox"
-    assert reply.headers["cache-control"] == "public, max-age=86400, immutable"
+    # Kept, but checked again on every use: a withdrawal takes it down in caches too.
+    assert reply.headers["cache-control"] == "public, no-cache"
     assert "set-cookie" not in reply.headers
-    # Without the digest (or an old one) it is checked again on every use.
     assert client.get(url).headers["cache-control"] == "public, no-cache"
     assert client.get(f"{url}?v=0000").headers["cache-control"] == "public, no-cache"
     held = client.get(url, headers={"if-none-match": reply.headers["etag"]})

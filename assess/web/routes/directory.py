@@ -2,8 +2,8 @@
 
 Pages may be kept by browsers and caches but are checked again on every visit (`no-cache`)
 against an ETag of the page itself: a withdrawn consent shows at once, an unchanged page costs
-a 304. Photos are addressed by their digest (?v=) and kept for a day. Everything not shown by
-the directory is a 404, whatever the reason."""
+a 304. Photos are addressed by their digest (?v=) and checked the same way. Everything not
+shown by the directory is a 404, whatever the reason."""
 
 from __future__ import annotations
 
@@ -26,8 +26,9 @@ from assess.web.rendering import render
 
 router = APIRouter()
 
+# Pages and photos are kept but checked on every use (a cheap 304 while unchanged), so a
+# withdrawal takes them down at once, in caches too.
 PAGE_CACHE = "public, no-cache"
-PHOTO_CACHE = "public, max-age=86400, immutable"
 # Kept out of shared caches: a page that sets the language cookie (after ?lang=).
 COOKIE_CACHE = "private, no-cache"
 
@@ -71,8 +72,7 @@ def photo(
     if found is None:
         raise HTTPException(404)
     etag = f'"{found.sha256[:32]}"'
-    current = request.query_params.get("v") == found.sha256[:16]
-    cache = PHOTO_CACHE if current else PAGE_CACHE  # an old or missing ?v= is checked every time
+    cache = PAGE_CACHE
     if _matches(request, etag):
         return Response(status_code=304, headers={"etag": etag, "cache-control": cache})
     extension = "png" if found.media_type == "image/png" else "jpg"
