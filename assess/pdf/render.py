@@ -194,16 +194,6 @@ def finish_parts(
     return out
 
 
-def render_parts(
-    htmls: dict[object, str],
-    names: dict[object, str],
-    progress: Callable[[int], None] | None = None,
-    photo_store: Path | None = None,
-    stylesheets: tuple[str, ...] = (),
-) -> dict[object, tuple[bytes, int, dict, list]]:
-    return finish_parts(start_parts(htmls, photo_store, stylesheets), names, progress)
-
-
 # --- booklets ---------------------------------------------------------------------------
 
 REFITS = 2  # times a booklet's case studies are laid out again after a print missed the plan

@@ -41,6 +41,23 @@ def _clip(text: str, width: float) -> str:
     return text.rstrip() + "…"
 
 
+def _row_label(lines: list[str], label_w: float, middle: float) -> list[str]:
+    """A row's label, right-aligned before the plot, its lines centred on `middle`."""
+    first = middle + 4 - (len(lines) - 1) * LINE / 2
+    return [
+        el(
+            "text",
+            line,
+            x=float(label_w - 6),
+            y=first + j * LINE,
+            font_size=FONT,
+            text_anchor="end",
+            fill=INK,
+        )
+        for j, line in enumerate(lines)
+    ]
+
+
 def _label_lines(label: str, width: float, most: int = 3) -> list[str]:
     """A label on up to `most` lines no wider than `width` (evened out, as charts.tally_lines
     wraps them); one too long for that is cut short with an ellipsis."""
@@ -85,19 +102,7 @@ def count_bars(
         lines = _label_lines(label, label_w - 8)
         row_h = max(22, len(lines) * LINE + 8)
         middle = y + row_h / 2
-        first = middle + 4 - (len(lines) - 1) * LINE / 2
-        parts += [
-            el(
-                "text",
-                line,
-                x=float(label_w - 6),
-                y=first + j * LINE,
-                font_size=FONT,
-                text_anchor="end",
-                fill=INK,
-            )
-            for j, line in enumerate(lines)
-        ]
+        parts += _row_label(lines, label_w, middle)
         w = max(2.0, plot_w * n / most) if n else 0.0
         parts.append(el("rect", x=float(label_w), y=middle - 6, width=float(w), height=12, rx=2, fill=BAR))
         parts.append(
@@ -156,20 +161,7 @@ def score_spread(
     )
     for i, row in enumerate(rows):
         middle = top + 4 + i * row_h + row_h / 2
-        lines = _label_lines(row["label"], label_w - 8, most=2)
-        first = middle + 4 - (len(lines) - 1) * LINE / 2
-        parts += [
-            el(
-                "text",
-                line,
-                x=float(label_w - 6),
-                y=first + j * LINE,
-                font_size=FONT,
-                text_anchor="end",
-                fill=INK,
-            )
-            for j, line in enumerate(lines)
-        ]
+        parts += _row_label(_label_lines(row["label"], label_w - 8, most=2), label_w, middle)
         stats = row.get("stats")
         if not stats:
             parts.append(el("text", "–", x=x(0) + 4, y=middle + 4, font_size=FONT, fill=MUTED))
