@@ -648,6 +648,11 @@ def test_directory_in_chromium(browser, tmp_path):
                 page.wait_for_load_state()
                 case_url = page.url
                 assert page.locator(".case-photos img").count() == 2
+                # The photos load lazily: brought into view, the first must arrive and decode.
+                page.locator(".case-photos img").first.scroll_into_view_if_needed()
+                page.wait_for_function(
+                    "() => document.querySelector('.case-photos img').complete", timeout=10_000
+                )
                 assert page.locator(".case-photos img").first.evaluate("img => img.naturalWidth") > 0
                 shot(page, f"directory-case-{locale}")
                 page.set_viewport_size({"width": 360, "height": 800})
